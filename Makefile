@@ -1,0 +1,48 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Thin wrapper over CMake: the build itself is described in CMakeLists.txt.
+#   make          configure and build into build/ (gcc)
+#   make demo     offline enrollment on the built-in simulated card
+#   make check    every test: gcc build, then clang with ASan+UBSan and short fuzz runs
+#   make fuzz     clang fuzzers for FUZZ_SECONDS each (default 600)
+#   make deps     install the Debian packages listed in tests/debian-packages.txt
+JOBS ?= $(shell nproc)
+FUZZ_SECONDS ?= 600
+export FUZZ_SECONDS
+BUILD ?= build
+ASAN_BUILD ?= build-asan
+CTEST_FLAGS ?= --output-on-failure -j$(JOBS)
+
+.PHONY: all deps configure build demo check check-gcc check-asan fuzz clean
+
+all: build
+
+deps:
+	@tests/install-deps
+
+configure:
+	@test -f $(BUILD)/CMakeCache.txt || cmake -S . -B $(BUILD) -DCMAKE_C_COMPILER=gcc
+
+build: configure
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: deps build
+	tests/demo
+
+check: deps check-gcc check-asan
+
+check-gcc: build
+	cd $(BUILD) && ctest $(CTEST_FLAGS)
+
+check-asan:
+	@test -f $(ASAN_BUILD)/CMakeCache.txt || cmake -S . -B $(ASAN_BUILD) \
+	  -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DMDCARD_SANITIZE=ON -DMDCARD_FUZZ=ON
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	cd $(ASAN_BUILD) && ctest $(CTEST_FLAGS) -LE 'firefox|deb'
+
+fuzz: deps
+	@test -f $(ASAN_BUILD)/CMakeCache.txt || cmake -S . -B $(ASAN_BUILD) \
+	  -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DMDCARD_SANITIZE=ON -DMDCARD_FUZZ=ON
+	cmake --build $(ASAN_BUILD) -j$(JOBS) --target fuzz
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

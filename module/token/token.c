@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * Token model, first part: reader listing for the slot table and the token
+ * identity (C_GetTokenInfo) of a GIDS card: serial from cardid, label,
+ * initialized state from the master table, PIN counters.
+ */
+#include "token/token.h"
+
+#include "pcsc/pcsc.h"
+#include "util/hex.h"
+#include "util/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mdc_tok_env {
+    struct mdc_pcsc *pcsc;
+};
+
+struct mdc_tok {
+    struct mdc_tok_env *env;
+    char *reader;
+    const struct mdc_card_edge *edge;
+    struct mdc_card *card;
+};
+
+static const struct mdc_card_edge *const edges[] = {&mdc_gids_edge};
+
+static CK_RV pcsc_rv(enum mdc_pcsc_err err)
+{
+    switch (err) {
+    case MDC_PCSC_OK:
+        return CKR_OK;
+    case MDC_PCSC_NOMEM:
+        return CKR_HOST_MEMORY;
+    case MDC_PCSC_ARGS:
+        return CKR_GENERAL_ERROR;
+    default:
+        return CKR_DEVICE_ERROR;
+    }
+}
+
+struct mdc_tok_env *mdc_tok_env_new(void)
+{
+    struct mdc_tok_env *env = calloc(1, sizeof(*env));
+
+    if (env != NULL && (env->pcsc = mdc_pcsc_new()) == NULL) {
+        free(env);
+        env = NULL;
+    }
+    return env;
+}
+
+void mdc_tok_env_free(struct mdc_tok_env *env)
+{
+    if (env == NULL)
+        return;
+    mdc_pcsc_free(env->pcsc);
+    free(env);
+}
+
+void mdc_tok_env_abandon(struct mdc_tok_env *env)
+{
+    if (env == NULL)
+        return;
+    mdc_pcsc_abandon(env->pcsc);
+    free(env);
+}
+
+CK_RV mdc_tok_list_readers(struct mdc_tok_env *env, struct mdc_tok_reader **readers, size_t *count)
+{
+    struct mdc_pcsc_reader *pr = NULL;
+    struct mdc_tok_reader *tr;
+    size_t n = 0;
+    enum mdc_pcsc_err err;
+
+    if (env == NULL || readers == NULL || count == NULL)
+        return CKR_GENERAL_ERROR;
+    *readers = NULL;
+    *count = 0;
+    err = mdc_pcsc_list_readers(env->pcsc, &pr, &n);
+    if (err != MDC_PCSC_OK)
+        return pcsc_rv(err);
+    if (n == 0)
+        return CKR_OK;
+    tr = calloc(n, sizeof(*tr));
+    if (tr == NULL) {
+        mdc_pcsc_free_readers(pr, n);
+        return CKR_HOST_MEMORY;
+    }
+    for (size_t i = 0; i < n; i++) {
+        tr[i].name = pr[i].name; /* ownership moves */
+        pr[i].name = NULL;
+        tr[i].card_present = pr[i].card_present;
+    }
+    mdc_pcsc_free_readers(pr, n);
+    *readers = tr;
+    *count = n;
+    return CKR_OK;
+}
+
+void mdc_tok_free_readers(struct mdc_tok_reader *readers, size_t count)
+{
+    if (readers == NULL)
+        return;
+    for (size_t i = 0; i < count; i++)
+        free(readers[i].name);
+    free(readers);
+}
+
+CK_RV mdc_tok_card_present(struct mdc_tok_env *env, const char *reader, bool *present)
+{
+    if (env == NULL || reader == NULL || present == NULL)
+        return CKR_GENERAL_ERROR;
+    return pcsc_rv(mdc_pcsc_card_present(env->pcsc, reader, present));
+}
+
+struct mdc_tok *mdc_tok_new(struct mdc_tok_env *env, const char *reader)
+{
+    struct mdc_tok *tok = calloc(1, sizeof(*tok));
+
+    if (tok == NULL)
+        return NULL;
+    tok->env = env;
+    tok->reader = strdup(reader);
+    if (tok->reader == NULL) {
+        free(tok);
+        return NULL;
+    }
+    return tok;
+}
+
+void mdc_tok_detach(struct mdc_tok *tok)
+{
+    if (tok == NULL || tok->card == NULL)
+        return;
+    tok->edge->close(tok->card);
+    tok->card = NULL;
+    tok->edge = NULL;
+}
+
+void mdc_tok_free(struct mdc_tok *tok)
+{
+    if (tok == NULL)
+        return;
+    mdc_tok_detach(tok);
+    free(tok->reader);
+    free(tok);
+}
+
+void mdc_tok_serial_from_cardid(const uint8_t *cardid, size_t len, char serial[17])
+{
+    char hex[2 * 16 + 1];
+
+    serial[0] = '\0';
+    if (cardid == NULL)
+        return;
+    if (len > 16)
+        len = 16; /* cardid is 16 bytes; only the last 8 matter anyway */
+    if (!mdc_util_hex_encode(cardid, len, false, hex, sizeof(hex)))
+        return;
+    snprintf(serial, 17, "%s", hex + (2 * len > 16 ? 2 * len - 16 : 0));
+}
+
+void mdc_tok_fill_info(const struct mdc_card_info *card, const uint8_t *cardid, size_t cardid_len,
+                       const struct mdc_pin_info *pin, CK_TOKEN_INFO *info)
+{
+    char serial[17], label[40];
+
+    memset(info, 0, sizeof(*info));
+    mdc_tok_serial_from_cardid(cardid, cardid_len, serial);
+    if (serial[0] != '\0')
+        snprintf(label, sizeof(label), "%s %s", card->model, serial);
+    else if (!card->fs_present) /* blank card: no cardid yet */
+        snprintf(label, sizeof(label), "%s blank card", card->model);
+    else /* damaged: file system without cardid; still shown, so tools can repair it */
+        snprintf(label, sizeof(label), "%s card without cardid", card->model);
+    mdc_util_pad(info->label, sizeof(info->label), label);
+    mdc_util_pad(info->manufacturerID, sizeof(info->manufacturerID), MDC_TOK_MANUFACTURER);
+    mdc_util_pad(info->model, sizeof(info->model), card->model);
+    mdc_util_pad(info->serialNumber, sizeof(info->serialNumber), serial);
+
+    info->flags = CKF_LOGIN_REQUIRED;
+    if (card->fs_present)
+        info->flags |= CKF_TOKEN_INITIALIZED | CKF_USER_PIN_INITIALIZED;
+    if (pin != NULL && pin->tries_known) {
+        if (pin->tries_left == 0)
+            info->flags |= CKF_USER_PIN_LOCKED;
+        else if (pin->tries_left == 1)
+            info->flags |= CKF_USER_PIN_FINAL_TRY | CKF_USER_PIN_COUNT_LOW;
+        else if (pin->try_limit != 0 && pin->tries_left < pin->try_limit)
+            info->flags |= CKF_USER_PIN_COUNT_LOW;
+    }
+    info->ulMaxSessionCount = CK_EFFECTIVELY_INFINITE;
+    info->ulSessionCount = CK_UNAVAILABLE_INFORMATION;
+    info->ulMaxRwSessionCount = CK_EFFECTIVELY_INFINITE;
+    info->ulRwSessionCount = CK_UNAVAILABLE_INFORMATION;
+    info->ulMaxPinLen = MDC_TOK_MAX_PIN_LEN;
+    info->ulMinPinLen = MDC_TOK_MIN_PIN_LEN;
+    info->ulTotalPublicMemory = CK_UNAVAILABLE_INFORMATION;
+    info->ulFreePublicMemory = CK_UNAVAILABLE_INFORMATION;
+    info->ulTotalPrivateMemory = CK_UNAVAILABLE_INFORMATION;
+    info->ulFreePrivateMemory = CK_UNAVAILABLE_INFORMATION;
+    info->hardwareVersion.major = card->version_major;
+    info->hardwareVersion.minor = card->version_minor;
+    info->firmwareVersion.major = 0;
+    info->firmwareVersion.minor = 0;
+    /* No CKF_CLOCK_ON_TOKEN: utcTime is not meaningful. */
+    memset(info->utcTime, ' ', sizeof(info->utcTime));
+}
+
+/* Open the card with the first edge that recognises it. */
+static CK_RV open_card(struct mdc_tok *tok)
+{
+    CK_RV rv = CKR_TOKEN_NOT_RECOGNIZED;
+
+    for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
+        mdc_card_rc rc = edges[i]->open(tok->env->pcsc, tok->reader, &tok->card);
+
+        if (rc.status == MDC_CARD_OK) {
+            tok->edge = edges[i];
+            return CKR_OK;
+        }
+        if (rc.status != MDC_CARD_NOT_THIS_EDGE)
+            return edges[i]->rv(rc, MDC_CARD_OP_READ);
+    }
+    MDC_INFO(MDC_CAT_TOKEN, "card in '%s' is not recognized", tok->reader);
+    return rv;
+}
+
+static bool card_gone(mdc_card_rc rc)
+{
+    return rc.status == MDC_CARD_REMOVED || rc.status == MDC_CARD_NO_CARD ||
+           rc.status == MDC_CARD_RESET;
+}
+
+/* Everything C_GetTokenInfo needs, inside one transaction. */
+static mdc_card_rc read_identity(struct mdc_tok *tok, struct mdc_card_info *ci,
+                                 struct mdc_buf *cardid, struct mdc_pin_info *pin)
+{
+    mdc_card_rc rc = tok->edge->begin(tok->card);
+
+    if (rc.status != MDC_CARD_OK)
+        return rc;
+    rc = tok->edge->card_info(tok->card, ci);
+    if (rc.status == MDC_CARD_OK) {
+        rc = tok->edge->read_file(tok->card, NULL, "cardid", cardid);
+        /* A blank card has no cardid (6A88, or EF A012 missing: 6A82); on an
+         * initialized card that is damage, reported but not fatal. */
+        if (rc.status == MDC_CARD_ABSENT ||
+            (rc.status == MDC_CARD_SW && (rc.sw == 0x6A82 || rc.sw == 0x6A88))) {
+            if (ci->fs_present)
+                MDC_WARN(MDC_CAT_TOKEN, "initialized card without cardid (SW %04X)", rc.sw);
+            mdc_buf_clear(cardid);
+            rc.status = MDC_CARD_OK;
+        }
+    }
+    if (rc.status == MDC_CARD_OK) {
+        /* PIN status is informative: a card that does not answer it still works. */
+        mdc_card_rc prc = tok->edge->pin_info(tok->card, MDC_PIN_USER, pin);
+
+        if (card_gone(prc) || prc.status == MDC_CARD_COMM)
+            rc = prc;
+        else if (prc.status != MDC_CARD_OK)
+            MDC_DEBUG(MDC_CAT_TOKEN, "PIN status unavailable (status %d, SW %04X)", (int)prc.status,
+                      prc.sw);
+    }
+    tok->edge->end(tok->card);
+    return rc;
+}
+
+CK_RV mdc_tok_get_info(struct mdc_tok *tok, CK_TOKEN_INFO *info)
+{
+    struct mdc_card_info ci;
+    struct mdc_pin_info pin;
+    struct mdc_buf cardid = MDC_BUF_INIT;
+    mdc_card_rc rc = {MDC_CARD_OK, 0};
+    CK_RV rv = CKR_OK;
+
+    if (tok == NULL || info == NULL)
+        return CKR_GENERAL_ERROR;
+    /* Two rounds: a stale connection (card swapped or reset) is reopened once. */
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (tok->card == NULL) {
+            rv = open_card(tok);
+            if (rv != CKR_OK)
+                return rv;
+        }
+        memset(&ci, 0, sizeof(ci));
+        memset(&pin, 0, sizeof(pin));
+        rc = read_identity(tok, &ci, &cardid, &pin);
+        if (!card_gone(rc) || attempt == 1)
+            break;
+        MDC_DEBUG(MDC_CAT_TOKEN, "card in '%s' went away (status %d); reopening", tok->reader,
+                  (int)rc.status);
+        mdc_tok_detach(tok);
+    }
+    if (rc.status != MDC_CARD_OK) {
+        rv = tok->edge ? tok->edge->rv(rc, MDC_CARD_OP_READ) : CKR_DEVICE_ERROR;
+        if (card_gone(rc))
+            mdc_tok_detach(tok);
+        mdc_buf_free(&cardid);
+        return rv;
+    }
+    if (cardid.len != 0 && cardid.len != 16)
+        MDC_INFO(MDC_CAT_TOKEN, "cardid has %zu bytes instead of 16", cardid.len);
+    mdc_tok_fill_info(&ci, cardid.data, cardid.len, &pin, info);
+    mdc_buf_free(&cardid);
+    return CKR_OK;
+}

@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# Per-test wiring for the PKCS#11 front end tests (included by CMakeLists.txt).
+
+# test_pkcs11_h: a second translation unit compiled against NSS's PKCS#11 3.0
+# headers (they clash with p11-kit's, so they cannot share a file). The
+# companion is kept as .inc so the test_*.c glob does not make it a test.
+if(TARGET test_pkcs11_h)
+  pkg_check_modules(NSS REQUIRED nss)
+  set(nss_companion ${CMAKE_CURRENT_BINARY_DIR}/test_pkcs11_h_nss.c)
+  file(CONFIGURE OUTPUT ${nss_companion}
+       CONTENT "#include \"${CMAKE_CURRENT_SOURCE_DIR}/test_pkcs11_h_nss.inc\"\n")
+  target_sources(test_pkcs11_h PRIVATE ${nss_companion})
+  set_source_files_properties(${nss_companion} PROPERTIES
+    INCLUDE_DIRECTORIES "${NSS_INCLUDE_DIRS}"
+    OBJECT_DEPENDS "${CMAKE_CURRENT_SOURCE_DIR}/test_pkcs11_h_nss.inc;${CMAKE_CURRENT_SOURCE_DIR}/test_pkcs11_h_layout.h")
+  target_include_directories(test_pkcs11_h PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+endif()
+
+# The module exports the PKCS#11 entry points and nothing else.
+add_test(NAME unit/module_exports
+  COMMAND sh -c "syms=$(nm -D --defined-only \"$0\" | awk '{print $NF}') || exit 1; \
+[ -n \"$syms\" ] || { echo 'no exported symbols'; exit 1; }; \
+bad=$(printf '%s\\n' \"$syms\" | grep -v -E '^(C_[A-Za-z]+|_init|_fini)$'); \
+if [ -n \"$bad\" ]; then echo \"unexpected exports:\"; echo \"$bad\"; exit 1; fi; \
+echo \"$(printf '%s\\n' \"$syms\" | grep -c '^C_') C_ symbols, nothing else\"" 
+  $<TARGET_FILE:mdcard-pkcs11>)
+set_tests_properties(unit/module_exports PROPERTIES LABELS unit)
+
+# test_pcsc_fake: the WinSCard calls of mdcard_core are redirected to a
+# scripted fake card defined in the test.
+if(TARGET test_pcsc_fake)
+  foreach(fn SCardEstablishContext SCardReleaseContext SCardIsValidContext SCardConnect
+             SCardReconnect SCardDisconnect SCardBeginTransaction SCardEndTransaction
+             SCardTransmit SCardGetStatusChange SCardListReaders)
+    target_link_options(test_pcsc_fake PRIVATE "LINKER:--wrap=${fn}")
+  endforeach()
+endif()
+
+# test_p11_slots: a fake reader list behind the slot table.
+if(TARGET test_p11_slots)
+  foreach(fn SCardEstablishContext SCardReleaseContext SCardIsValidContext SCardListReaders
+             SCardGetStatusChange)
+    target_link_options(test_p11_slots PRIVATE "LINKER:--wrap=${fn}")
+  endforeach()
+endif()
