@@ -56,6 +56,7 @@ CK_RV mdc_gids_rv(mdc_card_rc rc, enum mdc_card_op op)
 {
     switch (rc.status) {
     case MDC_CARD_OK:
+    case MDC_CARD_RESELECTED: /* a successful begin(); the caller handles lost auth */
         return CKR_OK;
     case MDC_CARD_SW:
         return map_sw(rc.sw, op);
