@@ -18,4 +18,16 @@ if(MDCARD_SANITIZE)
   add_compile_options(-fsanitize=address,undefined -fno-sanitize-recover=undefined
                       -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
+  if(CMAKE_C_COMPILER_ID MATCHES "Clang")
+    # Host programs (pkcs11-tool, ...) get the shared ASan runtime preloaded
+    # so they can load the instrumented module; our own programs run under
+    # the same scripts, so they must use that shared runtime too (clang links
+    # a static one by default, and two runtimes in one process abort).
+    execute_process(COMMAND ${CMAKE_C_COMPILER} -print-file-name=libclang_rt.asan-x86_64.so
+      OUTPUT_VARIABLE MDCARD_ASAN_RUNTIME OUTPUT_STRIP_TRAILING_WHITESPACE)
+    get_filename_component(asan_runtime_dir ${MDCARD_ASAN_RUNTIME} DIRECTORY)
+    add_link_options(-shared-libsan -Wl,-rpath,${asan_runtime_dir})
+    # libFuzzer (static) needs libm, which the static runtime used to bring.
+    link_libraries(m)
+  endif()
 endif()

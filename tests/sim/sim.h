@@ -30,113 +30,113 @@
 #define SIM_IMPORT_MAX 2600
 
 enum sim_sw {
-	SW_OK = 0x9000,
-	SW_TERMINATED = 0x6285,
-	SW_WRONG_LENGTH = 0x6700,
-	SW_CHANNEL = 0x6881,
-	SW_SM = 0x6882,
-	SW_CHAIN_UNSUPPORTED = 0x6884,
-	SW_CHAIN_BROKEN = 0x6900,
-	SW_NOT_BERTLV = 0x6981,
-	SW_SECURITY = 0x6982,
-	SW_PIN_BLOCKED = 0x6983,
-	SW_INVALID_DATA = 0x6984,
-	SW_CONDITIONS = 0x6985,
-	SW_NOT_ALLOWED = 0x6986,
-	SW_WRONG_DATA = 0x6A80,
-	SW_FUNC_UNSUPPORTED = 0x6A81,
-	SW_NOT_FOUND = 0x6A82,
-	SW_NO_MEMORY = 0x6A84,
-	SW_WRONG_P1P2 = 0x6A86,
-	SW_REF_NOT_FOUND = 0x6A88,
-	SW_INS = 0x6D00,
-	SW_CLA = 0x6E00,
-	SW_INTERNAL = 0x6F00,
+    SW_OK = 0x9000,
+    SW_TERMINATED = 0x6285,
+    SW_WRONG_LENGTH = 0x6700,
+    SW_CHANNEL = 0x6881,
+    SW_SM = 0x6882,
+    SW_CHAIN_UNSUPPORTED = 0x6884,
+    SW_CHAIN_BROKEN = 0x6900,
+    SW_NOT_BERTLV = 0x6981,
+    SW_SECURITY = 0x6982,
+    SW_PIN_BLOCKED = 0x6983,
+    SW_INVALID_DATA = 0x6984,
+    SW_CONDITIONS = 0x6985,
+    SW_NOT_ALLOWED = 0x6986,
+    SW_WRONG_DATA = 0x6A80,
+    SW_FUNC_UNSUPPORTED = 0x6A81,
+    SW_NOT_FOUND = 0x6A82,
+    SW_NO_MEMORY = 0x6A84,
+    SW_WRONG_P1P2 = 0x6A86,
+    SW_REF_NOT_FOUND = 0x6A88,
+    SW_INS = 0x6D00,
+    SW_CLA = 0x6E00,
+    SW_INTERNAL = 0x6F00,
 };
 
 /* Growable byte buffer; freed buffers are wiped since they may hold secrets. */
 struct sim_buf {
-	unsigned char *p;
-	size_t len, cap;
+    unsigned char *p;
+    size_t len, cap;
 };
 
 struct sim_do {
-	unsigned tag; /* encoded tag bytes as a number: DF24, 5F2F, 53 */
-	size_t len;
-	unsigned char *val;
+    unsigned tag; /* encoded tag bytes as a number: DF24, 5F2F, 53 */
+    size_t len;
+    unsigned char *val;
 };
 
 enum sim_lcs { LCS_CREATION = 1, LCS_ACTIVE = 5 };
 enum sim_key_type { KEY_NONE = 0, KEY_RSA, KEY_3DES };
 
 struct sim_file {
-	uint16_t fid;
-	uint8_t fdb; /* 0x39 BER-TLV EF, 0x18 key EF */
-	int lcs;
-	unsigned char fcp[SIM_FCP_MAX + 3]; /* the whole 62 TLV as created */
-	size_t fcp_len;
-	struct sim_do dos[SIM_MAX_DOS]; /* storage order */
-	size_t ndo;
-	int key_type;
-	EVP_PKEY *rsa;
-	unsigned char des[24];
+    uint16_t fid;
+    uint8_t fdb; /* 0x39 BER-TLV EF, 0x18 key EF */
+    int lcs;
+    unsigned char fcp[SIM_FCP_MAX + 3]; /* the whole 62 TLV as created */
+    size_t fcp_len;
+    struct sim_do dos[SIM_MAX_DOS]; /* storage order */
+    size_t ndo;
+    int key_type;
+    EVP_PKEY *rsa;
+    unsigned char des[24];
 };
 
 struct sim_card {
-	int activated; /* 0 = initialization mode */
-	int terminated;
-	int pin_set;
-	unsigned char pin[SIM_PIN_MAX];
-	size_t pin_len;
-	int pin_tries;
-	struct sim_file *files[SIM_MAX_FILES];
-	size_t nfiles;
+    int activated; /* 0 = initialization mode */
+    int terminated;
+    int pin_set;
+    unsigned char pin[SIM_PIN_MAX];
+    size_t pin_len;
+    int pin_tries;
+    struct sim_file *files[SIM_MAX_FILES];
+    size_t nfiles;
 };
 
 enum sim_app { APP_NONE = 0, APP_GIDS, APP_OTHER };
 enum sim_ga { GA_NONE = 0, GA_MUTUAL, GA_EXTERNAL };
 
 struct sim_session {
-	int app;
-	uint16_t cur; /* selected file: 0 none, 3FFF the application DF, else an EF */
-	int pin_ok, admin_ok;
-	int auth_key_set; /* MSE SET A4 for the admin key done */
-	int ga_step;
-	unsigned char ga_host[16], ga_card[16];
-	int se_op; /* 0, 0xB6 (sign) or 0xB8 (decipher) */
-	uint8_t se_alg, se_kid;
-	int chain; /* command chain in progress */
-	uint8_t chain_ins, chain_p1, chain_p2;
-	struct sim_buf chain_data;
-	struct sim_buf resp; /* pending response data for GET RESPONSE */
-	size_t resp_off;
+    int app;
+    uint16_t cur; /* selected file: 0 none, 3FFF the application DF, else an EF */
+    int pin_ok, admin_ok;
+    int auth_key_set; /* MSE SET A4 for the admin key done */
+    int ga_step;
+    unsigned char ga_host[16], ga_card[16];
+    int se_op; /* 0, 0xB6 (sign) or 0xB8 (decipher) */
+    uint8_t se_alg, se_kid;
+    int chain; /* command chain in progress */
+    uint8_t chain_ins, chain_p1, chain_p2;
+    struct sim_buf chain_data;
+    struct sim_buf resp; /* pending response data for GET RESPONSE */
+    size_t resp_off;
 };
 
 struct sim_opts {
-	int port;
-	const char *state_path;
-	const char *apdu_log;
-	const char *ctl_path;
-	long latency_us;
-	long reinsert_ms;
-	int torn;
-	unsigned char other_aid[16];
-	size_t other_aid_len;
+    int port;
+    const char *state_path;
+    const char *apdu_log;
+    const char *ctl_path;
+    long latency_us;
+    long reinsert_ms;
+    int torn;
+    unsigned char other_aid[16];
+    size_t other_aid_len;
 };
 
 struct sim {
-	struct sim_card card;
-	struct sim_session s;
-	const struct sim_opts *opt;
-	FILE *log;
+    struct sim_card card;
+    struct sim_session s;
+    const struct sim_opts *opt;
+    FILE *log;
 };
 
 struct sim_apdu {
-	uint8_t cla, ins, p1, p2;
-	const unsigned char *data;
-	size_t lc;
-	int has_le;
-	size_t le; /* 1..256 when has_le */
+    uint8_t cla, ins, p1, p2;
+    const unsigned char *data;
+    size_t lc;
+    int has_le;
+    size_t le; /* 1..256 when has_le */
 };
 
 /* util.c */
@@ -150,7 +150,7 @@ int sim_random(unsigned char *p, size_t n);
 /* tlv.c */
 int sim_tlv_head(const unsigned char *p, size_t n, unsigned *tag, size_t *hdr, size_t *vlen);
 int sim_tlv_next(const unsigned char **p, size_t *n, unsigned *tag, const unsigned char **v,
-		 size_t *vlen);
+                 size_t *vlen);
 const unsigned char *sim_tlv_find(const unsigned char *p, size_t n, unsigned tag, size_t *vlen);
 int sim_tlv_put_tag(struct sim_buf *b, unsigned tag);
 int sim_tlv_put_len(struct sim_buf *b, size_t len);
@@ -199,9 +199,9 @@ unsigned sim_import_key(struct sim *sim, const struct sim_apdu *a);
 int sim_pubkey_encode(EVP_PKEY *pk, struct sim_buf *out);
 
 /* apdu.c */
-void sim_session_reset(struct sim *sim, int cut);
+void sim_session_reset(struct sim *sim);
 size_t sim_process(struct sim *sim, const unsigned char *cmd, size_t n, unsigned char *rsp,
-		   unsigned *sw);
+                   unsigned *sw);
 
 /* state.c */
 int sim_state_save(const struct sim *sim);
@@ -215,8 +215,8 @@ long sim_vpcd_recv(int fd, unsigned char *buf, size_t max);
 int sim_vpcd_send(int fd, const unsigned char *p, size_t n);
 
 /* apdulog.c */
-void sim_log_apdu(FILE *log, const unsigned char *cmd, size_t n, size_t rlen, unsigned sw,
-		  long us);
+void sim_log_apdu(FILE *log, const unsigned char *cmd, size_t n, size_t rlen, unsigned sw, long us);
+void sim_log_cut(FILE *log, const unsigned char *cmd, size_t n);
 
 /* ctl.c */
 int sim_ctl_poll(const char *path, long *armed);

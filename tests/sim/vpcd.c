@@ -20,71 +20,71 @@
 /* Connects to 127.0.0.1:port, retrying every 50 ms until vpcd listens or *stop is set. */
 int sim_vpcd_connect(int port, volatile sig_atomic_t *stop)
 {
-	struct sockaddr_in sa;
-	const struct timespec pause = {0, 50 * 1000 * 1000};
+    struct sockaddr_in sa;
+    const struct timespec pause = {0, 50 * 1000 * 1000};
 
-	memset(&sa, 0, sizeof sa);
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons((uint16_t)port);
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	while (!*stop) {
-		int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			return -1;
-		if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
-			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-			return fd;
-		}
-		close(fd);
-		nanosleep(&pause, NULL);
-	}
-	return -1;
+    memset(&sa, 0, sizeof sa);
+    sa.sin_family = AF_INET;
+    sa.sin_port = htons((uint16_t)port);
+    sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    while (!*stop) {
+        int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            return -1;
+        if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0) {
+            setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+            return fd;
+        }
+        close(fd);
+        nanosleep(&pause, NULL);
+    }
+    return -1;
 }
 
 static int read_full(int fd, unsigned char *buf, size_t n)
 {
-	size_t got = 0;
+    size_t got = 0;
 
-	while (got < n) {
-		int one = 1;
-		ssize_t r;
-		setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
-		r = recv(fd, buf + got, n - got, 0);
-		if (r < 0 && errno == EINTR)
-			return -1; /* a signal: let the caller look at its stop flag */
-		if (r <= 0)
-			return -1;
-		got += (size_t)r;
-	}
-	return 0;
+    while (got < n) {
+        int one = 1;
+        ssize_t r;
+        setsockopt(fd, IPPROTO_TCP, TCP_QUICKACK, &one, sizeof one);
+        r = recv(fd, buf + got, n - got, 0);
+        if (r < 0 && errno == EINTR)
+            return -1; /* a signal: let the caller look at its stop flag */
+        if (r <= 0)
+            return -1;
+        got += (size_t)r;
+    }
+    return 0;
 }
 
 /* One message; returns its length, or -1 when the connection is gone or too long. */
 long sim_vpcd_recv(int fd, unsigned char *buf, size_t max)
 {
-	unsigned char hdr[2];
-	size_t n;
+    unsigned char hdr[2];
+    size_t n;
 
-	if (read_full(fd, hdr, 2))
-		return -1;
-	n = (size_t)hdr[0] << 8 | hdr[1];
-	if (n > max || read_full(fd, buf, n))
-		return -1;
-	return (long)n;
+    if (read_full(fd, hdr, 2))
+        return -1;
+    n = (size_t)hdr[0] << 8 | hdr[1];
+    if (n > max || read_full(fd, buf, n))
+        return -1;
+    return (long)n;
 }
 
 int sim_vpcd_send(int fd, const unsigned char *p, size_t n)
 {
-	unsigned char frame[2 + 1024];
-	ssize_t w;
+    unsigned char frame[2 + 1024];
+    ssize_t w;
 
-	if (n > sizeof frame - 2)
-		return -1;
-	frame[0] = (unsigned char)(n >> 8);
-	frame[1] = (unsigned char)n;
-	memcpy(frame + 2, p, n);
-	do
-		w = send(fd, frame, n + 2, MSG_NOSIGNAL);
-	while (w < 0 && errno == EINTR);
-	return w == (ssize_t)(n + 2) ? 0 : -1;
+    if (n > sizeof frame - 2)
+        return -1;
+    frame[0] = (unsigned char)(n >> 8);
+    frame[1] = (unsigned char)n;
+    memcpy(frame + 2, p, n);
+    do
+        w = send(fd, frame, n + 2, MSG_NOSIGNAL);
+    while (w < 0 && errno == EINTR);
+    return w == (ssize_t)(n + 2) ? 0 : -1;
 }
