@@ -55,7 +55,8 @@ typedef struct mdc_card_rc {
 enum mdc_card_op {
     MDC_CARD_OP_READ,
     MDC_CARD_OP_PIN,
-    MDC_CARD_OP_CRYPTO,
+    MDC_CARD_OP_CRYPTO,  /* sign (or any private-key operation) */
+    MDC_CARD_OP_DECRYPT, /* decrypt: 6700 is the ciphertext's length */
 };
 
 /* CardGetProperty(CP_CARD_GUID, ...) and friends: identity of an open card. */

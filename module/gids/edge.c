@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * GIDS implementation of the card-edge interface (mdcard/card_edge.h):
- * open/identify, transactions with reset recovery, card info, reading the
- * minidriver files known so far, and PIN info.
+ * open/identify, transactions with reset recovery, card info, and the thin
+ * entries into the read-side operations (files, keys, PIN, crypto, random).
  */
 #include "gids/gids.h"
 
@@ -10,12 +10,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-struct mdc_card {
-    struct mdc_pcsc_conn *conn;
-    uint8_t aid[MDC_GIDS_AID_MAX];
-    size_t aid_len;
-};
 
 /* Result of a transport call that has no status word (connect, begin...). */
 static mdc_card_rc transport_rc(enum mdc_pcsc_err err)
@@ -25,8 +19,10 @@ static mdc_card_rc transport_rc(enum mdc_pcsc_err err)
     return mdc_gids_rc_from_pcsc((struct mdc_pcsc_res){err, 0});
 }
 
+/* After a (re)selection nothing read before may be trusted. */
 static mdc_card_rc reselect(struct mdc_card *card)
 {
+    mdc_gids_table_drop(card);
     return mdc_gids_select(card->conn, card->aid, &card->aid_len);
 }
 
@@ -42,6 +38,8 @@ static mdc_card_rc gids_open(struct mdc_pcsc *pcsc, const char *reader, struct m
     card = calloc(1, sizeof(*card));
     if (card == NULL)
         return (mdc_card_rc){MDC_CARD_NOMEM, 0};
+    card->loc_cardcf = (struct mdc_gids_location){MDC_GIDS_EF_A010, MDC_GIDS_DO_CARDCF};
+    card->loc_cardid = (struct mdc_gids_location){MDC_GIDS_EF_A012, MDC_GIDS_DO_CARDID};
     err = mdc_pcsc_connect(pcsc, reader, &card->conn);
     if (err != MDC_PCSC_OK) {
         free(card);
@@ -69,6 +67,7 @@ static void gids_close(struct mdc_card *card)
 {
     if (card == NULL)
         return;
+    mdc_gids_table_drop(card);
     mdc_pcsc_disconnect(card->conn);
     free(card);
 }
@@ -80,6 +79,7 @@ static mdc_card_rc gids_begin(struct mdc_card *card)
 
     if (card == NULL)
         return (mdc_card_rc){MDC_CARD_ARGS, 0};
+    mdc_gids_table_drop(card); /* normally gone since end(); never trust it here */
     err = mdc_pcsc_begin(card->conn);
     if (err != MDC_PCSC_RESET)
         return transport_rc(err);
@@ -95,19 +95,24 @@ static mdc_card_rc gids_begin(struct mdc_card *card)
         mdc_pcsc_end(card->conn);
         if (rc.status == MDC_CARD_NOT_THIS_EDGE)
             rc.status = MDC_CARD_RESET;
+        return rc;
     }
+    /* Open, but PIN and admin authentication are gone: the caller must know. */
+    rc.status = MDC_CARD_RESELECTED;
     return rc;
 }
 
 static void gids_end(struct mdc_card *card)
 {
-    if (card != NULL)
-        mdc_pcsc_end(card->conn);
+    if (card == NULL)
+        return;
+    mdc_gids_table_drop(card);
+    mdc_pcsc_end(card->conn);
 }
 
 static mdc_card_rc gids_card_info(struct mdc_card *card, struct mdc_card_info *info)
 {
-    struct mdc_buf table = MDC_BUF_INIT;
+    const mdc_gids_mft *mft;
     mdc_card_rc rc;
 
     if (card == NULL || info == NULL)
@@ -122,32 +127,28 @@ static mdc_card_rc gids_card_info(struct mdc_card *card, struct mdc_card_info *i
     if (card->aid_len >= 11)
         info->version_minor = card->aid[10];
     /* An initialized card has a master file table; a blank one has neither
-     * the DO (6A88) nor, usually, EF A000 (6A82). */
-    rc = mdc_gids_get_data(card->conn, MDC_GIDS_EF_A000, MDC_GIDS_DO_MASTER, &table);
-    if (rc.status == MDC_CARD_OK) {
+     * the DO (6A88) nor, usually, EF A000 (6A82). A table that does not parse
+     * still marks an initialized (if damaged or foreign) card. */
+    rc = mdc_gids_table_get(card, &mft);
+    if (rc.status == MDC_CARD_OK || rc.status == MDC_CARD_BAD_RESPONSE) {
         info->fs_present = true;
-    } else if (rc.status == MDC_CARD_ABSENT || (rc.status == MDC_CARD_SW && rc.sw == 0x6A82)) {
+        rc.status = MDC_CARD_OK;
+    } else if (rc.status == MDC_CARD_ABSENT) {
         info->fs_present = false;
         rc.status = MDC_CARD_OK;
     }
-    mdc_buf_free(&table);
     return rc;
 }
 
-/*
- * Minidriver name → (EF, DO). Only cardid so far, at its standard location
- * A012/DF20. Once the master-table parser (gids/mft.c) lands, names are
- * resolved through the table A000/DF1F instead of this fixed entry.
- */
 static mdc_card_rc gids_read_file(struct mdc_card *card, const char *dir, const char *name,
                                   struct mdc_buf *out)
 {
-    if (card == NULL || name == NULL || out == NULL)
-        return (mdc_card_rc){MDC_CARD_ARGS, 0};
-    if ((dir == NULL || *dir == '\0') && strcmp(name, "cardid") == 0)
-        return mdc_gids_get_data(card->conn, MDC_GIDS_EF_A012, MDC_GIDS_DO_CARDID, out);
-    MDC_DEBUG(MDC_CAT_GIDS, "read of '%s/%s' not supported yet", dir ? dir : "", name);
-    return (mdc_card_rc){MDC_CARD_UNSUPPORTED, 0};
+    return mdc_gids_read_file(card, dir, name, out);
+}
+
+static mdc_card_rc gids_list_files(struct mdc_card *card, const char *dir, struct mdc_buf *out)
+{
+    return mdc_gids_list_files(card, dir, out);
 }
 
 static mdc_card_rc gids_pin_info(struct mdc_card *card, enum mdc_pin_role role,
@@ -156,6 +157,65 @@ static mdc_card_rc gids_pin_info(struct mdc_card *card, enum mdc_pin_role role,
     if (card == NULL || info == NULL || role != MDC_PIN_USER)
         return (mdc_card_rc){MDC_CARD_ARGS, 0};
     return mdc_gids_pin_status(card->conn, info);
+}
+
+static mdc_card_rc gids_get_public_key(struct mdc_card *card, const struct mdc_card_key *key,
+                                       struct mdc_card_pubkey *out)
+{
+    if (card == NULL)
+        return (mdc_card_rc){MDC_CARD_ARGS, 0};
+    return mdc_gids_get_public_key(card->conn, key, out);
+}
+
+static mdc_card_rc gids_verify_pin(struct mdc_card *card, enum mdc_pin_role role,
+                                   const uint8_t *pin, size_t pin_len, unsigned *tries_left)
+{
+    if (card == NULL || role != MDC_PIN_USER)
+        return (mdc_card_rc){MDC_CARD_ARGS, 0};
+    return mdc_gids_verify_pin(card->conn, pin, pin_len, tries_left);
+}
+
+static mdc_card_rc gids_logout(struct mdc_card *card)
+{
+    if (card == NULL)
+        return (mdc_card_rc){MDC_CARD_ARGS, 0};
+    return mdc_gids_logout(card->conn);
+}
+
+static mdc_card_rc gids_sign(struct mdc_card *card, const struct mdc_card_key *key,
+                             enum mdc_sign_mode mode, const uint8_t *in, size_t in_len,
+                             struct mdc_buf *out)
+{
+    if (card == NULL)
+        return (mdc_card_rc){MDC_CARD_ARGS, 0};
+    return mdc_gids_sign(card->conn, key, mode, in, in_len, out);
+}
+
+static mdc_card_rc gids_decrypt(struct mdc_card *card, const struct mdc_card_key *key,
+                                enum mdc_decrypt_mode mode, const uint8_t *in, size_t in_len,
+                                struct mdc_buf *out)
+{
+    if (card == NULL)
+        return (mdc_card_rc){MDC_CARD_ARGS, 0};
+    return mdc_gids_decrypt(card->conn, key, mode, in, in_len, out);
+}
+
+static mdc_card_rc gids_get_random(struct mdc_card *card, uint8_t *out, size_t len)
+{
+    if (card == NULL)
+        return (mdc_card_rc){MDC_CARD_ARGS, 0};
+    return mdc_gids_get_random(card->conn, out, len);
+}
+
+static mdc_card_rc gids_reselect(struct mdc_card *card)
+{
+    mdc_card_rc rc;
+
+    if (card == NULL)
+        return (mdc_card_rc){MDC_CARD_ARGS, 0};
+    rc = reselect(card);
+    MDC_INFO(MDC_CAT_GIDS, "GIDS re-selected: status %d SW %04X", (int)rc.status, rc.sw);
+    return rc;
 }
 
 const struct mdc_card_edge mdc_gids_edge = {
@@ -167,5 +227,13 @@ const struct mdc_card_edge mdc_gids_edge = {
     .card_info = gids_card_info,
     .read_file = gids_read_file,
     .pin_info = gids_pin_info,
+    .list_files = gids_list_files,
+    .get_public_key = gids_get_public_key,
+    .verify_pin = gids_verify_pin,
+    .logout = gids_logout,
+    .sign = gids_sign,
+    .decrypt = gids_decrypt,
+    .get_random = gids_get_random,
+    .reselect = gids_reselect,
     .rv = mdc_gids_rv,
 };

@@ -20,9 +20,13 @@ static CK_RV map_sw(uint16_t sw, enum mdc_card_op op)
     case 0x6982:
         return CKR_USER_NOT_LOGGED_IN;
     case 0x6700:
-        return op == MDC_CARD_OP_PIN ? CKR_PIN_LEN_RANGE : CKR_DATA_LEN_RANGE;
+        if (op == MDC_CARD_OP_PIN)
+            return CKR_PIN_LEN_RANGE;
+        return op == MDC_CARD_OP_DECRYPT ? CKR_ENCRYPTED_DATA_LEN_RANGE : CKR_DATA_LEN_RANGE;
     case 0x6A80:
-        return op == MDC_CARD_OP_CRYPTO ? CKR_ENCRYPTED_DATA_INVALID : CKR_DATA_INVALID;
+        /* Decipher: padding check failed on the card. */
+        return op == MDC_CARD_OP_CRYPTO || op == MDC_CARD_OP_DECRYPT ? CKR_ENCRYPTED_DATA_INVALID
+                                                                     : CKR_DATA_INVALID;
     case 0x6A84:
         return CKR_DEVICE_MEMORY;
     case 0x6A81:

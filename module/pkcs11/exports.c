@@ -17,6 +17,11 @@
     {                                                                                              \
         return mdc_p11_not_supported(__func__);                                                    \
     }
+#define WRITE_NOT_SUPPORTED                                                                        \
+    {                                                                                              \
+        REQUIRE_INIT();                                                                            \
+        return mdc_p11_done(__func__, mdc_p11_write_not_supported(h));                             \
+    }
 #define REQUIRE_INIT()                                                                             \
     do {                                                                                           \
         if (!mdc_p11_is_initialized())                                                             \
@@ -144,71 +149,292 @@ MDC_EXPORT CK_RV C_GetTokenInfo(CK_SLOT_ID slotID, CK_TOKEN_INFO_PTR pInfo)
     return mdc_p11_done(__func__, mdc_p11_token_info(slotID, pInfo));
 }
 
+MDC_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID slotID, CK_MECHANISM_TYPE_PTR pMechanismList,
+                                    CK_ULONG_PTR pulCount)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pulCount != NULL);
+    return mdc_p11_done(__func__, mdc_p11_mechanism_list(slotID, pMechanismList, pulCount));
+}
+
+MDC_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID slotID, CK_MECHANISM_TYPE type,
+                                    CK_MECHANISM_INFO_PTR pInfo)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pInfo != NULL);
+    return mdc_p11_done(__func__, mdc_p11_mechanism_info(slotID, type, pInfo));
+}
+
+MDC_EXPORT CK_RV C_WaitForSlotEvent(CK_FLAGS flags, CK_SLOT_ID_PTR pSlot, CK_VOID_PTR pReserved)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pSlot != NULL && pReserved == NULL);
+    return mdc_p11_done(__func__, mdc_p11_wait_for_slot_event(flags, pSlot));
+}
+
+/* ---- sessions ---- */
+
+MDC_EXPORT CK_RV C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags, CK_VOID_PTR pApplication,
+                               CK_NOTIFY Notify, CK_SESSION_HANDLE_PTR phSession)
+{
+    (void)pApplication; /* no callbacks are made */
+    (void)Notify;
+    REQUIRE_INIT();
+    REQUIRE_ARG(phSession != NULL);
+    return mdc_p11_done(__func__, mdc_p11_open_session(slotID, flags, phSession));
+}
+
+MDC_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE hSession)
+{
+    REQUIRE_INIT();
+    return mdc_p11_done(__func__, mdc_p11_close_session(hSession));
+}
+
+MDC_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID slotID)
+{
+    REQUIRE_INIT();
+    return mdc_p11_done(__func__, mdc_p11_close_all_sessions(slotID));
+}
+
+MDC_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE hSession, CK_SESSION_INFO_PTR pInfo)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pInfo != NULL);
+    return mdc_p11_done(__func__, mdc_p11_session_info(hSession, pInfo));
+}
+
+MDC_EXPORT CK_RV C_Login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType, CK_UTF8CHAR_PTR pPin,
+                         CK_ULONG ulPinLen)
+{
+    REQUIRE_INIT();
+    return mdc_p11_done(__func__, mdc_p11_login(hSession, userType, pPin, ulPinLen));
+}
+
+MDC_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE hSession)
+{
+    REQUIRE_INIT();
+    return mdc_p11_done(__func__, mdc_p11_logout(hSession));
+}
+
+/* ---- objects ---- */
+
+MDC_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
+                                   CK_ULONG ulCount)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pTemplate != NULL || ulCount == 0);
+    return mdc_p11_done(__func__, mdc_p11_find_init(hSession, pTemplate, ulCount));
+}
+
+MDC_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE_PTR phObject,
+                               CK_ULONG ulMaxObjectCount, CK_ULONG_PTR pulObjectCount)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pulObjectCount != NULL && (phObject != NULL || ulMaxObjectCount == 0));
+    return mdc_p11_done(__func__,
+                        mdc_p11_find(hSession, phObject, ulMaxObjectCount, pulObjectCount));
+}
+
+MDC_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE hSession)
+{
+    REQUIRE_INIT();
+    return mdc_p11_done(__func__, mdc_p11_find_final(hSession));
+}
+
+MDC_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
+                                     CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pTemplate != NULL || ulCount == 0);
+    return mdc_p11_done(__func__, mdc_p11_get_attributes(hSession, hObject, pTemplate, ulCount));
+}
+
+MDC_EXPORT CK_RV C_GetObjectSize(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
+                                 CK_ULONG_PTR pulSize)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pulSize != NULL);
+    return mdc_p11_done(__func__, mdc_p11_object_size(hSession, hObject, pulSize));
+}
+
+/* ---- signatures ---- */
+
+MDC_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism,
+                            CK_OBJECT_HANDLE hKey)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pMechanism != NULL);
+    return mdc_p11_done(__func__, mdc_p11_sign_init(hSession, pMechanism, hKey));
+}
+
+MDC_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen,
+                        CK_BYTE_PTR pSignature, CK_ULONG_PTR pulSignatureLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG((pData != NULL || ulDataLen == 0) && pulSignatureLen != NULL);
+    return mdc_p11_done(__func__,
+                        mdc_p11_sign(hSession, pData, ulDataLen, pSignature, pulSignatureLen));
+}
+
+MDC_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pPart != NULL || ulPartLen == 0);
+    return mdc_p11_done(__func__, mdc_p11_sign_update(hSession, pPart, ulPartLen));
+}
+
+MDC_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSignature,
+                             CK_ULONG_PTR pulSignatureLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pulSignatureLen != NULL);
+    return mdc_p11_done(__func__, mdc_p11_sign_final(hSession, pSignature, pulSignatureLen));
+}
+
+MDC_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism,
+                              CK_OBJECT_HANDLE hKey)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pMechanism != NULL);
+    return mdc_p11_done(__func__, mdc_p11_verify_init(hSession, pMechanism, hKey));
+}
+
+MDC_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen,
+                          CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG((pData != NULL || ulDataLen == 0) && pSignature != NULL);
+    return mdc_p11_done(__func__,
+                        mdc_p11_verify(hSession, pData, ulDataLen, pSignature, ulSignatureLen));
+}
+
+MDC_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pPart != NULL || ulPartLen == 0);
+    return mdc_p11_done(__func__, mdc_p11_verify_update(hSession, pPart, ulPartLen));
+}
+
+MDC_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSignature,
+                               CK_ULONG ulSignatureLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pSignature != NULL);
+    return mdc_p11_done(__func__, mdc_p11_verify_final(hSession, pSignature, ulSignatureLen));
+}
+
+/* ---- encryption and decryption ---- */
+
+MDC_EXPORT CK_RV C_EncryptInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism,
+                               CK_OBJECT_HANDLE hKey)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pMechanism != NULL);
+    return mdc_p11_done(__func__, mdc_p11_encrypt_init(hSession, pMechanism, hKey));
+}
+
+MDC_EXPORT CK_RV C_Encrypt(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen,
+                           CK_BYTE_PTR pEncryptedData, CK_ULONG_PTR pulEncryptedDataLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG((pData != NULL || ulDataLen == 0) && pulEncryptedDataLen != NULL);
+    return mdc_p11_done(
+        __func__, mdc_p11_encrypt(hSession, pData, ulDataLen, pEncryptedData, pulEncryptedDataLen));
+}
+
+MDC_EXPORT CK_RV C_DecryptInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism,
+                               CK_OBJECT_HANDLE hKey)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pMechanism != NULL);
+    return mdc_p11_done(__func__, mdc_p11_decrypt_init(hSession, pMechanism, hKey));
+}
+
+MDC_EXPORT CK_RV C_Decrypt(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pEncryptedData,
+                           CK_ULONG ulEncryptedDataLen, CK_BYTE_PTR pData, CK_ULONG_PTR pulDataLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG((pEncryptedData != NULL || ulEncryptedDataLen == 0) && pulDataLen != NULL);
+    return mdc_p11_done(
+        __func__, mdc_p11_decrypt(hSession, pEncryptedData, ulEncryptedDataLen, pData, pulDataLen));
+}
+
+/* ---- digests and random numbers ---- */
+
+MDC_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pMechanism != NULL);
+    return mdc_p11_done(__func__, mdc_p11_digest_init_op(hSession, pMechanism));
+}
+
+MDC_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pData, CK_ULONG ulDataLen,
+                          CK_BYTE_PTR pDigest, CK_ULONG_PTR pulDigestLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG((pData != NULL || ulDataLen == 0) && pulDigestLen != NULL);
+    return mdc_p11_done(__func__,
+                        mdc_p11_digest_op(hSession, pData, ulDataLen, pDigest, pulDigestLen));
+}
+
+MDC_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPart, CK_ULONG ulPartLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pPart != NULL || ulPartLen == 0);
+    return mdc_p11_done(__func__, mdc_p11_digest_update_op(hSession, pPart, ulPartLen));
+}
+
+MDC_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pDigest,
+                               CK_ULONG_PTR pulDigestLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pulDigestLen != NULL);
+    return mdc_p11_done(__func__, mdc_p11_digest_final_op(hSession, pDigest, pulDigestLen));
+}
+
+MDC_EXPORT CK_RV C_SeedRandom(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pSeed, CK_ULONG ulSeedLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pSeed != NULL || ulSeedLen == 0);
+    return mdc_p11_done(__func__, mdc_p11_seed_random(hSession));
+}
+
+MDC_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, CK_BYTE_PTR RandomData,
+                                  CK_ULONG ulRandomLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(RandomData != NULL || ulRandomLen == 0);
+    return mdc_p11_done(__func__, mdc_p11_generate_random(hSession, RandomData, ulRandomLen));
+}
+
 /* ---- not supported yet (2.40) ---- */
 
 /* A table of one-line stubs reads better than clang-format's layout of it. */
 /* clang-format off */
-MDC_EXPORT CK_RV C_GetMechanismList(CK_SLOT_ID s, CK_MECHANISM_TYPE_PTR l, CK_ULONG_PTR c) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_GetMechanismInfo(CK_SLOT_ID s, CK_MECHANISM_TYPE t, CK_MECHANISM_INFO_PTR i) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_InitToken(CK_SLOT_ID s, CK_UTF8CHAR_PTR p, CK_ULONG n, CK_UTF8CHAR_PTR l) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE h, CK_UTF8CHAR_PTR p, CK_ULONG n) NOT_SUPPORTED
+MDC_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE h, CK_UTF8CHAR_PTR p, CK_ULONG n) WRITE_NOT_SUPPORTED
 MDC_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE h, CK_UTF8CHAR_PTR o, CK_ULONG on, CK_UTF8CHAR_PTR n,
-                          CK_ULONG nn) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_OpenSession(CK_SLOT_ID s, CK_FLAGS f, CK_VOID_PTR a, CK_NOTIFY n,
-                               CK_SESSION_HANDLE_PTR h) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_CloseSession(CK_SESSION_HANDLE h) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_CloseAllSessions(CK_SLOT_ID s) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_GetSessionInfo(CK_SESSION_HANDLE h, CK_SESSION_INFO_PTR i) NOT_SUPPORTED
+                          CK_ULONG nn) WRITE_NOT_SUPPORTED
 MDC_EXPORT CK_RV C_GetOperationState(CK_SESSION_HANDLE h, CK_BYTE_PTR s, CK_ULONG_PTR n) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_SetOperationState(CK_SESSION_HANDLE h, CK_BYTE_PTR s, CK_ULONG n,
                                      CK_OBJECT_HANDLE e, CK_OBJECT_HANDLE a) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_Login(CK_SESSION_HANDLE h, CK_USER_TYPE u, CK_UTF8CHAR_PTR p, CK_ULONG n) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE h) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n,
-                                CK_OBJECT_HANDLE_PTR o) NOT_SUPPORTED
+                                CK_OBJECT_HANDLE_PTR o) WRITE_NOT_SUPPORTED
 MDC_EXPORT CK_RV C_CopyObject(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_PTR t, CK_ULONG n,
-                              CK_OBJECT_HANDLE_PTR no) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_GetObjectSize(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ULONG_PTR n) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_GetAttributeValue(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_PTR t,
-                                     CK_ULONG n) NOT_SUPPORTED
+                              CK_OBJECT_HANDLE_PTR no) WRITE_NOT_SUPPORTED
+MDC_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o) WRITE_NOT_SUPPORTED
 MDC_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_PTR t,
-                                     CK_ULONG n) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_FindObjects(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE_PTR o, CK_ULONG m,
-                               CK_ULONG_PTR n) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_FindObjectsFinal(CK_SESSION_HANDLE h) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_EncryptInit(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE k) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_Encrypt(CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG n, CK_BYTE_PTR e,
-                           CK_ULONG_PTR en) NOT_SUPPORTED
+                                     CK_ULONG n) WRITE_NOT_SUPPORTED
 MDC_EXPORT CK_RV C_EncryptUpdate(CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG n, CK_BYTE_PTR e,
                                  CK_ULONG_PTR en) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_EncryptFinal(CK_SESSION_HANDLE h, CK_BYTE_PTR e, CK_ULONG_PTR en) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_DecryptInit(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE k) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_Decrypt(CK_SESSION_HANDLE h, CK_BYTE_PTR e, CK_ULONG en, CK_BYTE_PTR d,
-                           CK_ULONG_PTR n) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_DecryptUpdate(CK_SESSION_HANDLE h, CK_BYTE_PTR e, CK_ULONG en, CK_BYTE_PTR d,
                                  CK_ULONG_PTR n) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_DecryptFinal(CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG_PTR n) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_DigestInit(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_Digest(CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG n, CK_BYTE_PTR o,
-                          CK_ULONG_PTR on) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_DigestUpdate(CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG n) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_DigestKey(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE k) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_DigestFinal(CK_SESSION_HANDLE h, CK_BYTE_PTR o, CK_ULONG_PTR on) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_SignInit(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE k) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_Sign(CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG n, CK_BYTE_PTR s,
-                        CK_ULONG_PTR sn) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_SignUpdate(CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG n) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_SignFinal(CK_SESSION_HANDLE h, CK_BYTE_PTR s, CK_ULONG_PTR sn) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_SignRecoverInit(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE k) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_SignRecover(CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG n, CK_BYTE_PTR s,
                                CK_ULONG_PTR sn) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_VerifyInit(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE k) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_Verify(CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG n, CK_BYTE_PTR s,
-                          CK_ULONG sn) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_VerifyUpdate(CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG n) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_VerifyFinal(CK_SESSION_HANDLE h, CK_BYTE_PTR s, CK_ULONG sn) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_VerifyRecoverInit(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE k) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_VerifyRecover(CK_SESSION_HANDLE h, CK_BYTE_PTR s, CK_ULONG sn, CK_BYTE_PTR d,
                                  CK_ULONG_PTR n) NOT_SUPPORTED
@@ -224,7 +450,7 @@ MDC_EXPORT CK_RV C_GenerateKey(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRI
                                CK_OBJECT_HANDLE_PTR k) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PTR pt,
                                    CK_ULONG pn, CK_ATTRIBUTE_PTR st, CK_ULONG sn,
-                                   CK_OBJECT_HANDLE_PTR pk, CK_OBJECT_HANDLE_PTR sk) NOT_SUPPORTED
+                                   CK_OBJECT_HANDLE_PTR pk, CK_OBJECT_HANDLE_PTR sk) WRITE_NOT_SUPPORTED
 MDC_EXPORT CK_RV C_WrapKey(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE w,
                            CK_OBJECT_HANDLE k, CK_BYTE_PTR o, CK_ULONG_PTR on) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_UnwrapKey(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE u,
@@ -232,12 +458,8 @@ MDC_EXPORT CK_RV C_UnwrapKey(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_
                              CK_OBJECT_HANDLE_PTR k) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_DeriveKey(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE b,
                              CK_ATTRIBUTE_PTR t, CK_ULONG n, CK_OBJECT_HANDLE_PTR k) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_SeedRandom(CK_SESSION_HANDLE h, CK_BYTE_PTR s, CK_ULONG n) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE h, CK_BYTE_PTR r, CK_ULONG n) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_GetFunctionStatus(CK_SESSION_HANDLE h) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_CancelFunction(CK_SESSION_HANDLE h) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_WaitForSlotEvent(CK_FLAGS f, CK_SLOT_ID_PTR s, CK_VOID_PTR r) NOT_SUPPORTED
-
 /* ---- not supported yet (3.0) ---- */
 
 MDC_EXPORT CK_RV C_LoginUser(CK_SESSION_HANDLE h, CK_USER_TYPE u, CK_UTF8CHAR_PTR p, CK_ULONG n,

@@ -15,19 +15,21 @@
 
 #define MAX_SLOTS 64
 
-struct slot {
+struct mdc_p11_slot {
     CK_SLOT_ID id;
     char *reader;
     bool attached;     /* reader present at the last refresh */
     bool card_present; /* as seen at the last refresh */
     struct mdc_tok *tok;
     struct mdc_p11_mutex *lock;
+    bool ev_present; /* presence last reported by C_WaitForSlotEvent */
+    bool ev_pending; /* a new reader not reported yet */
 };
 
 static struct {
     struct mdc_p11_mutex *lock;
     struct mdc_tok_env *env;
-    struct slot slots[MAX_SLOTS];
+    struct mdc_p11_slot slots[MAX_SLOTS];
     size_t count;
     bool refreshed;
 } table;
@@ -47,11 +49,18 @@ CK_RV mdc_p11_slots_init(void)
         table.lock = NULL;
         return CKR_HOST_MEMORY;
     }
-    return CKR_OK;
+    rv = mdc_p11_sessions_init();
+    if (rv != CKR_OK) {
+        mdc_tok_env_free(table.env);
+        mdc_p11_mutex_free(table.lock);
+        memset(&table, 0, sizeof(table));
+    }
+    return rv;
 }
 
 void mdc_p11_slots_fini(bool abandon)
 {
+    mdc_p11_sessions_fini(abandon);
     if (abandon) {
         /* Child after fork(): the parent's handles and mutexes stay
          * untouched; our copies of the memory are simply forgotten. */
@@ -68,7 +77,7 @@ void mdc_p11_slots_fini(bool abandon)
     memset(&table, 0, sizeof(table));
 }
 
-static struct slot *find_reader(const char *name)
+static struct mdc_p11_slot *find_reader(const char *name)
 {
     for (size_t i = 0; i < table.count; i++)
         if (strcmp(table.slots[i].reader, name) == 0)
@@ -76,7 +85,7 @@ static struct slot *find_reader(const char *name)
     return NULL;
 }
 
-static struct slot *find_id(CK_SLOT_ID id)
+static struct mdc_p11_slot *find_id(CK_SLOT_ID id)
 {
     for (size_t i = 0; i < table.count; i++)
         if (table.slots[i].id == id && table.slots[i].attached)
@@ -84,9 +93,9 @@ static struct slot *find_id(CK_SLOT_ID id)
     return NULL;
 }
 
-static CK_RV add_slot(const char *reader, struct slot **out)
+static CK_RV add_slot(const char *reader, struct mdc_p11_slot **out)
 {
-    struct slot *s;
+    struct mdc_p11_slot *s;
     CK_RV rv;
 
     if (table.count >= MAX_SLOTS) {
@@ -108,6 +117,8 @@ static CK_RV add_slot(const char *reader, struct slot **out)
         free(s->reader);
         return rv;
     }
+    /* Readers that appear after the first listing are slot events. */
+    s->ev_pending = table.refreshed;
     table.count++;
     MDC_DEBUG(MDC_CAT_P11, "slot %lu = reader '%s'", (unsigned long)s->id, reader);
     *out = s;
@@ -126,7 +137,7 @@ static CK_RV refresh(void)
     for (size_t i = 0; i < table.count; i++)
         table.slots[i].attached = false;
     for (size_t i = 0; i < n && rv == CKR_OK; i++) {
-        struct slot *s = find_reader(r[i].name);
+        struct mdc_p11_slot *s = find_reader(r[i].name);
 
         if (s == NULL) {
             rv = add_slot(r[i].name, &s);
@@ -134,6 +145,8 @@ static CK_RV refresh(void)
                 continue;
         }
         s->attached = true;
+        if (!table.refreshed)
+            s->ev_present = r[i].card_present;
         s->card_present = r[i].card_present;
     }
     mdc_tok_free_readers(r, n);
@@ -155,7 +168,7 @@ CK_RV mdc_p11_slot_list(CK_BBOOL token_present, CK_SLOT_ID_PTR list, CK_ULONG_PT
         rv = refresh();
     if (rv == CKR_OK) {
         for (size_t i = 0; i < table.count; i++) {
-            const struct slot *s = &table.slots[i];
+            const struct mdc_p11_slot *s = &table.slots[i];
 
             if (!s->attached || (token_present && !s->card_present))
                 continue;
@@ -172,7 +185,7 @@ CK_RV mdc_p11_slot_list(CK_BBOOL token_present, CK_SLOT_ID_PTR list, CK_ULONG_PT
 }
 
 /* Find an attached slot and copy its reader name; table lock taken inside. */
-static CK_RV lookup(CK_SLOT_ID id, struct slot **out)
+static CK_RV lookup(CK_SLOT_ID id, struct mdc_p11_slot **out)
 {
     CK_RV rv = mdc_p11_mutex_lock(table.lock);
 
@@ -192,7 +205,7 @@ static CK_RV lookup(CK_SLOT_ID id, struct slot **out)
 
 CK_RV mdc_p11_slot_info(CK_SLOT_ID id, CK_SLOT_INFO_PTR info)
 {
-    struct slot *s;
+    struct mdc_p11_slot *s;
     bool present = false;
     CK_RV rv = lookup(id, &s);
 
@@ -210,7 +223,7 @@ CK_RV mdc_p11_slot_info(CK_SLOT_ID id, CK_SLOT_INFO_PTR info)
 
 CK_RV mdc_p11_token_info(CK_SLOT_ID id, CK_TOKEN_INFO_PTR info)
 {
-    struct slot *s;
+    struct mdc_p11_slot *s;
     bool present = false;
     CK_RV rv = lookup(id, &s);
 
@@ -226,6 +239,80 @@ CK_RV mdc_p11_token_info(CK_SLOT_ID id, CK_TOKEN_INFO_PTR info)
     }
     if (rv == CKR_OK)
         rv = mdc_tok_get_info(s->tok, info);
+    if (rv == CKR_OK)
+        mdc_p11_session_count(id, &info->ulSessionCount, &info->ulRwSessionCount);
     mdc_p11_mutex_unlock(s->lock);
     return rv;
+}
+
+CK_RV mdc_p11_slot_lock(CK_SLOT_ID id, struct mdc_p11_slot **slot)
+{
+    struct mdc_p11_slot *s;
+    CK_RV rv = lookup(id, &s);
+
+    if (rv != CKR_OK)
+        return rv;
+    rv = mdc_p11_mutex_lock(s->lock);
+    if (rv == CKR_OK)
+        *slot = s;
+    return rv;
+}
+
+void mdc_p11_slot_unlock(struct mdc_p11_slot *slot)
+{
+    if (slot != NULL)
+        mdc_p11_mutex_unlock(slot->lock);
+}
+
+struct mdc_tok *mdc_p11_slot_tok(struct mdc_p11_slot *slot)
+{
+    return slot->tok;
+}
+
+CK_SLOT_ID mdc_p11_slot_id(const struct mdc_p11_slot *slot)
+{
+    return slot->id;
+}
+
+CK_RV mdc_p11_slot_check_present(struct mdc_p11_slot *slot)
+{
+    bool present = false;
+    CK_RV rv = mdc_tok_card_present(table.env, slot->reader, &present);
+
+    if (rv == CKR_OK && !present) {
+        mdc_tok_card_removed(slot->tok);
+        rv = CKR_TOKEN_NOT_PRESENT;
+    }
+    return rv;
+}
+
+CK_RV mdc_p11_slot_event(CK_SLOT_ID *id)
+{
+    CK_RV rv = mdc_p11_mutex_lock(table.lock);
+    bool found = false;
+
+    if (rv != CKR_OK)
+        return rv;
+    rv = refresh();
+    for (size_t i = 0; rv == CKR_OK && i < table.count && !found; i++) {
+        struct mdc_p11_slot *s = &table.slots[i];
+
+        if (!s->attached)
+            continue;
+        if (s->ev_pending || s->ev_present != s->card_present) {
+            s->ev_pending = false;
+            s->ev_present = s->card_present;
+            *id = s->id;
+            found = true;
+            if (!s->card_present && mdc_p11_mutex_lock(s->lock) == CKR_OK) {
+                /* Removal: sessions and login go with the card. */
+                mdc_tok_card_removed(s->tok);
+                mdc_p11_mutex_unlock(s->lock);
+            }
+        }
+    }
+    mdc_p11_mutex_unlock(table.lock);
+    if (rv != CKR_OK)
+        return rv;
+    return found ? CKR_OK : CKR_NO_EVENT;
 }

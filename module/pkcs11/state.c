@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct mdc_p11_mutex {
@@ -27,6 +28,8 @@ static bool initialized;
 static pid_t init_pid;
 static CK_C_INITIALIZE_ARGS app_locking; /* callbacks when they are to be used */
 static bool use_app_locking;
+static int waiters;         /* threads in C_WaitForSlotEvent */
+static bool cancel_waiters; /* C_Finalize in progress */
 
 CK_RV mdc_p11_mutex_new(struct mdc_p11_mutex **out)
 {
@@ -146,6 +149,17 @@ CK_RV mdc_p11_finalize(void)
         pthread_mutex_unlock(&state_mutex);
         return CKR_CRYPTOKI_NOT_INITIALIZED;
     }
+    /* Wake C_WaitForSlotEvent callers and let them leave before the slot
+     * table goes away. */
+    cancel_waiters = true;
+    while (waiters > 0) {
+        const struct timespec pause = {0, 10 * 1000000L};
+
+        pthread_mutex_unlock(&state_mutex);
+        nanosleep(&pause, NULL);
+        pthread_mutex_lock(&state_mutex);
+    }
+    cancel_waiters = false;
     mdc_p11_slots_fini(false);
     initialized = false;
     use_app_locking = false;
@@ -164,6 +178,35 @@ bool mdc_p11_is_initialized(void)
     return ok;
 }
 
+bool mdc_p11_wait_enter(void)
+{
+    bool ok;
+
+    pthread_mutex_lock(&state_mutex);
+    ok = initialized && init_pid == getpid() && !cancel_waiters;
+    if (ok)
+        waiters++;
+    pthread_mutex_unlock(&state_mutex);
+    return ok;
+}
+
+void mdc_p11_wait_leave(void)
+{
+    pthread_mutex_lock(&state_mutex);
+    waiters--;
+    pthread_mutex_unlock(&state_mutex);
+}
+
+bool mdc_p11_wait_cancelled(void)
+{
+    bool c;
+
+    pthread_mutex_lock(&state_mutex);
+    c = cancel_waiters;
+    pthread_mutex_unlock(&state_mutex);
+    return c;
+}
+
 CK_RV mdc_p11_get_info(CK_INFO_PTR info, CK_BYTE major, CK_BYTE minor)
 {
     memset(info, 0, sizeof(*info));
@@ -179,48 +222,72 @@ CK_RV mdc_p11_get_info(CK_INFO_PTR info, CK_BYTE major, CK_BYTE minor)
 
 const char *mdc_p11_rv_name(CK_RV rv)
 {
+    /* One row per code, generated from the list of names. */
+#define RV_NAME(x)                                                                                 \
+    case x:                                                                                        \
+        return #x;
     switch (rv) {
-    case CKR_OK:
-        return "CKR_OK";
-    case CKR_HOST_MEMORY:
-        return "CKR_HOST_MEMORY";
-    case CKR_SLOT_ID_INVALID:
-        return "CKR_SLOT_ID_INVALID";
-    case CKR_GENERAL_ERROR:
-        return "CKR_GENERAL_ERROR";
-    case CKR_FUNCTION_FAILED:
-        return "CKR_FUNCTION_FAILED";
-    case CKR_ARGUMENTS_BAD:
-        return "CKR_ARGUMENTS_BAD";
-    case CKR_CANT_LOCK:
-        return "CKR_CANT_LOCK";
-    case CKR_DEVICE_ERROR:
-        return "CKR_DEVICE_ERROR";
-    case CKR_DEVICE_MEMORY:
-        return "CKR_DEVICE_MEMORY";
-    case CKR_DEVICE_REMOVED:
-        return "CKR_DEVICE_REMOVED";
-    case CKR_FUNCTION_NOT_SUPPORTED:
-        return "CKR_FUNCTION_NOT_SUPPORTED";
-    case CKR_PIN_INCORRECT:
-        return "CKR_PIN_INCORRECT";
-    case CKR_PIN_LOCKED:
-        return "CKR_PIN_LOCKED";
-    case CKR_TOKEN_NOT_PRESENT:
-        return "CKR_TOKEN_NOT_PRESENT";
-    case CKR_TOKEN_NOT_RECOGNIZED:
-        return "CKR_TOKEN_NOT_RECOGNIZED";
-    case CKR_USER_NOT_LOGGED_IN:
-        return "CKR_USER_NOT_LOGGED_IN";
-    case CKR_BUFFER_TOO_SMALL:
-        return "CKR_BUFFER_TOO_SMALL";
-    case CKR_CRYPTOKI_NOT_INITIALIZED:
-        return "CKR_CRYPTOKI_NOT_INITIALIZED";
-    case CKR_CRYPTOKI_ALREADY_INITIALIZED:
-        return "CKR_CRYPTOKI_ALREADY_INITIALIZED";
+        RV_NAME(CKR_OK)
+        RV_NAME(CKR_CANCEL)
+        RV_NAME(CKR_HOST_MEMORY)
+        RV_NAME(CKR_SLOT_ID_INVALID)
+        RV_NAME(CKR_GENERAL_ERROR)
+        RV_NAME(CKR_FUNCTION_FAILED)
+        RV_NAME(CKR_ARGUMENTS_BAD)
+        RV_NAME(CKR_NO_EVENT)
+        RV_NAME(CKR_CANT_LOCK)
+        RV_NAME(CKR_ATTRIBUTE_SENSITIVE)
+        RV_NAME(CKR_ATTRIBUTE_TYPE_INVALID)
+        RV_NAME(CKR_ATTRIBUTE_VALUE_INVALID)
+        RV_NAME(CKR_DATA_INVALID)
+        RV_NAME(CKR_DATA_LEN_RANGE)
+        RV_NAME(CKR_DEVICE_ERROR)
+        RV_NAME(CKR_DEVICE_MEMORY)
+        RV_NAME(CKR_DEVICE_REMOVED)
+        RV_NAME(CKR_ENCRYPTED_DATA_INVALID)
+        RV_NAME(CKR_ENCRYPTED_DATA_LEN_RANGE)
+        RV_NAME(CKR_FUNCTION_CANCELED)
+        RV_NAME(CKR_FUNCTION_NOT_SUPPORTED)
+        RV_NAME(CKR_KEY_HANDLE_INVALID)
+        RV_NAME(CKR_KEY_SIZE_RANGE)
+        RV_NAME(CKR_KEY_TYPE_INCONSISTENT)
+        RV_NAME(CKR_KEY_FUNCTION_NOT_PERMITTED)
+        RV_NAME(CKR_MECHANISM_INVALID)
+        RV_NAME(CKR_MECHANISM_PARAM_INVALID)
+        RV_NAME(CKR_OBJECT_HANDLE_INVALID)
+        RV_NAME(CKR_OPERATION_ACTIVE)
+        RV_NAME(CKR_OPERATION_NOT_INITIALIZED)
+        RV_NAME(CKR_PIN_INCORRECT)
+        RV_NAME(CKR_PIN_INVALID)
+        RV_NAME(CKR_PIN_LEN_RANGE)
+        RV_NAME(CKR_PIN_EXPIRED)
+        RV_NAME(CKR_PIN_LOCKED)
+        RV_NAME(CKR_SESSION_CLOSED)
+        RV_NAME(CKR_SESSION_COUNT)
+        RV_NAME(CKR_SESSION_HANDLE_INVALID)
+        RV_NAME(CKR_SESSION_PARALLEL_NOT_SUPPORTED)
+        RV_NAME(CKR_SESSION_READ_ONLY)
+        RV_NAME(CKR_SIGNATURE_INVALID)
+        RV_NAME(CKR_SIGNATURE_LEN_RANGE)
+        RV_NAME(CKR_TEMPLATE_INCOMPLETE)
+        RV_NAME(CKR_TEMPLATE_INCONSISTENT)
+        RV_NAME(CKR_TOKEN_NOT_PRESENT)
+        RV_NAME(CKR_TOKEN_NOT_RECOGNIZED)
+        RV_NAME(CKR_TOKEN_WRITE_PROTECTED)
+        RV_NAME(CKR_USER_ALREADY_LOGGED_IN)
+        RV_NAME(CKR_USER_NOT_LOGGED_IN)
+        RV_NAME(CKR_USER_PIN_NOT_INITIALIZED)
+        RV_NAME(CKR_USER_TYPE_INVALID)
+        RV_NAME(CKR_RANDOM_SEED_NOT_SUPPORTED)
+        RV_NAME(CKR_RANDOM_NO_RNG)
+        RV_NAME(CKR_BUFFER_TOO_SMALL)
+        RV_NAME(CKR_CRYPTOKI_NOT_INITIALIZED)
+        RV_NAME(CKR_CRYPTOKI_ALREADY_INITIALIZED)
+        RV_NAME(CKR_FUNCTION_REJECTED)
     default:
         return "CKR_?";
     }
+#undef RV_NAME
 }
 
 CK_RV mdc_p11_done(const char *func, CK_RV rv)

@@ -4,7 +4,7 @@
  * identity (C_GetTokenInfo) of a GIDS card: serial from cardid, label,
  * initialized state from the master table, PIN counters.
  */
-#include "token/token.h"
+#include "token/tok_int.h"
 
 #include "pcsc/pcsc.h"
 #include "util/hex.h"
@@ -13,19 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-struct mdc_tok_env {
-    struct mdc_pcsc *pcsc;
-};
-
-struct mdc_tok {
-    struct mdc_tok_env *env;
-    char *reader;
-    const struct mdc_card_edge *edge;
-    struct mdc_card *card;
-};
-
-static const struct mdc_card_edge *const edges[] = {&mdc_gids_edge};
 
 static CK_RV pcsc_rv(enum mdc_pcsc_err err)
 {
@@ -133,20 +120,57 @@ struct mdc_tok *mdc_tok_new(struct mdc_tok_env *env, const char *reader)
 
 void mdc_tok_detach(struct mdc_tok *tok)
 {
-    if (tok == NULL || tok->card == NULL)
+    if (tok == NULL)
         return;
-    tok->edge->close(tok->card);
-    tok->card = NULL;
-    tok->edge = NULL;
+    mdc_tok_card_lost(tok);
 }
 
 void mdc_tok_free(struct mdc_tok *tok)
 {
     if (tok == NULL)
         return;
-    mdc_tok_detach(tok);
+    mdc_tok_card_lost(tok);
+    mdc_tok_drop_cache(tok);
+    mdc_buf_free(&tok->cardid);
+    mdc_buf_free(&tok->cardcf);
     free(tok->reader);
     free(tok);
+}
+
+void mdc_tok_card_lost(struct mdc_tok *tok)
+{
+    if (tok->card != NULL) {
+        tok->edge->close(tok->card);
+        tok->card = NULL;
+        tok->edge = NULL;
+        tok->gen++;
+    }
+    /* The object cache stays: it is keyed by cardid + cardcf and checked
+     * against the next card before use. The login never survives. */
+    tok->info_known = false;
+    tok->snap_valid = false;
+    tok->rng = 0;
+    mdc_tok_drop_login(tok);
+}
+
+void mdc_tok_card_removed(struct mdc_tok *tok)
+{
+    if (tok == NULL)
+        return;
+    /* Seen empty: sessions end even if the card was never talked to. */
+    if (tok->card == NULL)
+        tok->gen++;
+    mdc_tok_card_lost(tok);
+}
+
+unsigned long mdc_tok_generation(const struct mdc_tok *tok)
+{
+    return tok->gen;
+}
+
+bool mdc_tok_has_rng(const struct mdc_tok *tok)
+{
+    return tok->rng > 0;
 }
 
 void mdc_tok_serial_from_cardid(const uint8_t *cardid, size_t len, char serial[17])
@@ -210,102 +234,77 @@ void mdc_tok_fill_info(const struct mdc_card_info *card, const uint8_t *cardid, 
     memset(info->utcTime, ' ', sizeof(info->utcTime));
 }
 
-/* Open the card with the first edge that recognises it. */
-static CK_RV open_card(struct mdc_tok *tok)
+/* CKF_RNG: GET CHALLENGE is tried once per card (in an open transaction). */
+static void probe_rng(struct mdc_tok *tok)
 {
-    CK_RV rv = CKR_TOKEN_NOT_RECOGNIZED;
+    uint8_t probe[8];
+    mdc_card_rc rc;
 
-    for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++) {
-        mdc_card_rc rc = edges[i]->open(tok->env->pcsc, tok->reader, &tok->card);
-
-        if (rc.status == MDC_CARD_OK) {
-            tok->edge = edges[i];
-            return CKR_OK;
-        }
-        if (rc.status != MDC_CARD_NOT_THIS_EDGE)
-            return edges[i]->rv(rc, MDC_CARD_OP_READ);
+    if (tok->rng != 0)
+        return;
+    if (tok->edge->get_random == NULL) {
+        tok->rng = -1;
+        return;
     }
-    MDC_INFO(MDC_CAT_TOKEN, "card in '%s' is not recognized", tok->reader);
-    return rv;
+    rc = tok->edge->get_random(tok->card, probe, sizeof(probe));
+    tok->rng = rc.status == MDC_CARD_OK ? 1 : -1;
+    MDC_DEBUG(MDC_CAT_TOKEN, "card random generator %s (status %d, SW %04X)",
+              tok->rng > 0 ? "works" : "absent", (int)rc.status, rc.sw);
 }
 
-static bool card_gone(mdc_card_rc rc)
+CK_RV mdc_tok_check_rng(struct mdc_tok *tok, bool *has_rng)
 {
-    return rc.status == MDC_CARD_REMOVED || rc.status == MDC_CARD_NO_CARD ||
-           rc.status == MDC_CARD_RESET;
-}
+    CK_RV rv;
 
-/* Everything C_GetTokenInfo needs, inside one transaction. */
-static mdc_card_rc read_identity(struct mdc_tok *tok, struct mdc_card_info *ci,
-                                 struct mdc_buf *cardid, struct mdc_pin_info *pin)
-{
-    mdc_card_rc rc = tok->edge->begin(tok->card);
-
-    if (rc.status != MDC_CARD_OK)
-        return rc;
-    rc = tok->edge->card_info(tok->card, ci);
-    if (rc.status == MDC_CARD_OK) {
-        rc = tok->edge->read_file(tok->card, NULL, "cardid", cardid);
-        /* A blank card has no cardid (6A88, or EF A012 missing: 6A82); on an
-         * initialized card that is damage, reported but not fatal. */
-        if (rc.status == MDC_CARD_ABSENT ||
-            (rc.status == MDC_CARD_SW && (rc.sw == 0x6A82 || rc.sw == 0x6A88))) {
-            if (ci->fs_present)
-                MDC_WARN(MDC_CAT_TOKEN, "initialized card without cardid (SW %04X)", rc.sw);
-            mdc_buf_clear(cardid);
-            rc.status = MDC_CARD_OK;
-        }
+    if (tok->rng == 0) {
+        rv = mdc_tok_begin(tok, false);
+        if (rv != CKR_OK)
+            return rv;
+        probe_rng(tok);
+        mdc_tok_end(tok);
     }
-    if (rc.status == MDC_CARD_OK) {
-        /* PIN status is informative: a card that does not answer it still works. */
-        mdc_card_rc prc = tok->edge->pin_info(tok->card, MDC_PIN_USER, pin);
-
-        if (card_gone(prc) || prc.status == MDC_CARD_COMM)
-            rc = prc;
-        else if (prc.status != MDC_CARD_OK)
-            MDC_DEBUG(MDC_CAT_TOKEN, "PIN status unavailable (status %d, SW %04X)", (int)prc.status,
-                      prc.sw);
-    }
-    tok->edge->end(tok->card);
-    return rc;
+    *has_rng = tok->rng > 0;
+    return CKR_OK;
 }
 
 CK_RV mdc_tok_get_info(struct mdc_tok *tok, CK_TOKEN_INFO *info)
 {
-    struct mdc_card_info ci;
     struct mdc_pin_info pin;
-    struct mdc_buf cardid = MDC_BUF_INIT;
-    mdc_card_rc rc = {MDC_CARD_OK, 0};
     CK_RV rv = CKR_OK;
 
     if (tok == NULL || info == NULL)
         return CKR_GENERAL_ERROR;
     /* Two rounds: a stale connection (card swapped or reset) is reopened once. */
     for (int attempt = 0; attempt < 2; attempt++) {
-        if (tok->card == NULL) {
-            rv = open_card(tok);
-            if (rv != CKR_OK)
-                return rv;
-        }
-        memset(&ci, 0, sizeof(ci));
-        memset(&pin, 0, sizeof(pin));
-        rc = read_identity(tok, &ci, &cardid, &pin);
-        if (!card_gone(rc) || attempt == 1)
+        rv = mdc_tok_begin(tok, false);
+        if (rv != CKR_DEVICE_REMOVED)
             break;
-        MDC_DEBUG(MDC_CAT_TOKEN, "card in '%s' went away (status %d); reopening", tok->reader,
-                  (int)rc.status);
-        mdc_tok_detach(tok);
+        MDC_DEBUG(MDC_CAT_TOKEN, "card in '%s' went away; reopening", tok->reader);
     }
-    if (rc.status != MDC_CARD_OK) {
-        rv = tok->edge ? tok->edge->rv(rc, MDC_CARD_OP_READ) : CKR_DEVICE_ERROR;
-        if (card_gone(rc))
-            mdc_tok_detach(tok);
-        mdc_buf_free(&cardid);
+    if (rv != CKR_OK)
         return rv;
+    memset(&pin, 0, sizeof(pin));
+    /* PIN status is read every time: a wrong PIN does not change cardcf. */
+    if (tok->info.fs_present) {
+        mdc_card_rc prc = tok->edge->pin_info(tok->card, MDC_PIN_USER, &pin);
+
+        if (mdc_tok_rc_gone(prc) || prc.status == MDC_CARD_COMM) {
+            rv = mdc_tok_rv(tok, prc, MDC_CARD_OP_READ);
+            mdc_tok_end(tok);
+            return rv;
+        }
+        if (prc.status != MDC_CARD_OK) {
+            MDC_DEBUG(MDC_CAT_TOKEN, "PIN status unavailable (status %d, SW %04X)", (int)prc.status,
+                      prc.sw);
+            memset(&pin, 0, sizeof(pin));
+        }
     }
-    if (cardid.len != 0 && cardid.len != 16)
-        MDC_INFO(MDC_CAT_TOKEN, "cardid has %zu bytes instead of 16", cardid.len);
-    mdc_tok_fill_info(&ci, cardid.data, cardid.len, &pin, info);
-    mdc_buf_free(&cardid);
+    probe_rng(tok);
+    if (tok->cardid.len != 0 && tok->cardid.len != 16)
+        MDC_INFO(MDC_CAT_TOKEN, "cardid has %zu bytes instead of 16", tok->cardid.len);
+    mdc_tok_fill_info(&tok->info, tok->cardid.data, tok->cardid.len, &pin, info);
+    if (tok->rng > 0)
+        info->flags |= CKF_RNG;
+    mdc_tok_end(tok);
     return CKR_OK;
 }

@@ -9,6 +9,7 @@
 
 #include "mdcard/card_edge.h"
 #include "mdcard/pkcs11.h"
+#include "util/buf.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -43,6 +44,57 @@ void mdc_tok_detach(struct mdc_tok *tok);
 
 /* C_GetTokenInfo for the card in this token's reader. */
 CK_RV mdc_tok_get_info(struct mdc_tok *tok, CK_TOKEN_INFO *info);
+
+/* Changes whenever the card leaves the reader: sessions opened under an
+ * older value are gone (CKR_SESSION_HANDLE_INVALID). */
+unsigned long mdc_tok_generation(const struct mdc_tok *tok);
+/* Card presence changed under us (reader says empty): forget the card. */
+void mdc_tok_card_removed(struct mdc_tok *tok);
+/* Whether the card's random generator works (probed once per card). */
+bool mdc_tok_has_rng(const struct mdc_tok *tok);
+
+/* ---- login (login.c) ---- */
+bool mdc_tok_logged_in(const struct mdc_tok *tok);
+/* CKU_USER / CKU_CONTEXT_SPECIFIC; CKU_SO is the write side's. */
+CK_RV mdc_tok_login(struct mdc_tok *tok, CK_USER_TYPE user, const uint8_t *pin, size_t len);
+CK_RV mdc_tok_logout(struct mdc_tok *tok);
+/* Host-side logout when the last session closes (no APDU). */
+void mdc_tok_forget_login(struct mdc_tok *tok);
+
+/* ---- objects (cache.c) ---- */
+/* Handles of the objects matching the template, after validating the card
+ * state; private objects only when logged in. Free *handles with free(). */
+CK_RV mdc_tok_find(struct mdc_tok *tok, const CK_ATTRIBUTE *tmpl, CK_ULONG n,
+                   CK_OBJECT_HANDLE **handles, size_t *count);
+/* From the validated cache (no card access). */
+CK_RV mdc_tok_get_attributes(struct mdc_tok *tok, CK_OBJECT_HANDLE h, CK_ATTRIBUTE *tmpl,
+                             CK_ULONG n);
+CK_RV mdc_tok_object_size(struct mdc_tok *tok, CK_OBJECT_HANDLE h, CK_ULONG *size);
+
+/* A key as the crypto front needs it. */
+struct mdc_tok_key_info {
+    CK_OBJECT_CLASS cls;
+    CK_ULONG bits;
+    bool can_sign, can_decrypt; /* private keys */
+    bool key_exchange;
+    uint8_t *modulus, *exponent; /* copies; free with mdc_tok_key_info_clear */
+    size_t modulus_len, exponent_len;
+};
+/* CKR_KEY_HANDLE_INVALID for unknown handles and non-key objects, and for
+ * private keys while not logged in. */
+CK_RV mdc_tok_key_info(struct mdc_tok *tok, CK_OBJECT_HANDLE h, struct mdc_tok_key_info *out);
+void mdc_tok_key_info_clear(struct mdc_tok_key_info *k);
+
+/* ---- card crypto (crypto.c) ---- */
+/* Private key operations; need login. `out` is replaced. */
+CK_RV mdc_tok_sign(struct mdc_tok *tok, CK_OBJECT_HANDLE h, enum mdc_sign_mode mode,
+                   const uint8_t *in, size_t in_len, struct mdc_buf *out);
+CK_RV mdc_tok_decrypt(struct mdc_tok *tok, CK_OBJECT_HANDLE h, enum mdc_decrypt_mode mode,
+                      const uint8_t *in, size_t in_len, struct mdc_buf *out);
+/* Probe the card's generator if not known yet (one GET CHALLENGE). */
+CK_RV mdc_tok_check_rng(struct mdc_tok *tok, bool *has_rng);
+/* CKR_RANDOM_NO_RNG when the card has no generator. */
+CK_RV mdc_tok_random(struct mdc_tok *tok, uint8_t *out, size_t len);
 
 /* Pure parts, exposed for tests. */
 /* serial = last 16 hex digits of cardid, lower case (fewer if cardid is short). */

@@ -32,10 +32,20 @@ const char *mdc_log_cat_name(enum mdc_log_cat cat)
     return (unsigned)cat < MDC_CAT_COUNT ? cat_names[cat] : "?";
 }
 
-static bool parse_level(const char *s, size_t n, enum mdc_log_level *out)
+/*
+ * Numeric levels are the user-facing ones: 1 errors, 2 calls and return
+ * codes (debug, without the APDU trace), 3 and above everything with the
+ * APDU trace (secrets masked by the tracer).
+ */
+static bool parse_level(const char *s, size_t n, enum mdc_log_level *out, bool *numeric)
 {
+    static const enum mdc_log_level by_number[] = {MDC_LOG_OFF,   MDC_LOG_ERROR, MDC_LOG_DEBUG,
+                                                   MDC_LOG_TRACE, MDC_LOG_TRACE, MDC_LOG_TRACE};
+
+    *numeric = false;
     if (n == 1 && s[0] >= '0' && s[0] <= '5') {
-        *out = (enum mdc_log_level)(s[0] - '0');
+        *out = by_number[s[0] - '0'];
+        *numeric = true;
         return true;
     }
     for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++) {
@@ -63,6 +73,7 @@ bool mdc_log_parse_spec(const char *spec, enum mdc_log_level levels[MDC_CAT_COUN
     enum mdc_log_level tmp[MDC_CAT_COUNT];
     const char *colon;
     size_t n;
+    bool numeric = false;
 
     if (spec == NULL || levels == NULL)
         return false;
@@ -72,12 +83,15 @@ bool mdc_log_parse_spec(const char *spec, enum mdc_log_level levels[MDC_CAT_COUN
         return false;
     if (n == 0)
         lv = MDC_LOG_DEBUG;
-    else if (!parse_level(spec, n, &lv))
+    else if (!parse_level(spec, n, &lv, &numeric))
         return false;
 
     if (colon == NULL || colon[1] == '\0') {
         for (int c = 0; c < MDC_CAT_COUNT; c++)
             levels[c] = lv;
+        /* Level 2 is calls and return codes: the APDU trace waits for 3. */
+        if (numeric && lv == MDC_LOG_DEBUG)
+            levels[MDC_CAT_APDU] = MDC_LOG_INFO;
         return true;
     }
     for (int c = 0; c < MDC_CAT_COUNT; c++)

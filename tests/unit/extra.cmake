@@ -43,3 +43,25 @@ if(TARGET test_p11_slots)
     target_link_options(test_p11_slots PRIVATE "LINKER:--wrap=${fn}")
   endforeach()
 endif()
+
+# test_gids_edge_*: the GIDS card edge against the scripted fake card of
+# fake_card.c (a companion, not a test: the glob only takes test_*.c).
+foreach(edge_test test_gids_edge_read test_gids_edge_crypto)
+  if(TARGET ${edge_test})
+    target_sources(${edge_test} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/fake_card.c)
+    target_include_directories(${edge_test} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    foreach(fn SCardEstablishContext SCardReleaseContext SCardIsValidContext SCardConnect
+               SCardReconnect SCardDisconnect SCardBeginTransaction SCardEndTransaction
+               SCardTransmit SCardGetStatusChange SCardListReaders)
+      target_link_options(${edge_test} PRIVATE "LINKER:--wrap=${fn}")
+    endforeach()
+  endif()
+endforeach()
+
+# test_p11_sessions: the same fake reader list behind sessions and slot events.
+if(TARGET test_p11_sessions)
+  foreach(fn SCardEstablishContext SCardReleaseContext SCardIsValidContext SCardListReaders
+             SCardGetStatusChange)
+    target_link_options(test_p11_sessions PRIVATE "LINKER:--wrap=${fn}")
+  endforeach()
+endif()

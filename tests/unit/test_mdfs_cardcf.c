@@ -178,6 +178,16 @@ static void test_rv_names(void **state)
     assert_string_equal(mdc_mdfs_rv_name(MDC_MDFS_ERR_RAGGED), "MDC_MDFS_ERR_RAGGED");
     assert_string_equal(mdc_mdfs_rv_name(MDC_MDFS_ERR_CRYPTO), "MDC_MDFS_ERR_CRYPTO");
     assert_string_equal(mdc_mdfs_rv_name((mdc_mdfs_rv)15), "MDC_MDFS_ERR_UNKNOWN");
+    /* Every value has its own name. */
+    {
+        int a, b;
+        for (a = MDC_MDFS_OK; a <= MDC_MDFS_ERR_CRYPTO; a++) {
+            assert_string_not_equal(mdc_mdfs_rv_name((mdc_mdfs_rv)a), "MDC_MDFS_ERR_UNKNOWN");
+            for (b = MDC_MDFS_OK; b < a; b++)
+                assert_string_not_equal(mdc_mdfs_rv_name((mdc_mdfs_rv)a),
+                                        mdc_mdfs_rv_name((mdc_mdfs_rv)b));
+        }
+    }
 }
 
 int main(void)

@@ -351,6 +351,15 @@ static void test_token_not_gids(void **state)
     mdc_tok_env_free(env);
 }
 
+/* tests/unit/vectors/mft_initial.hex: the master table after initialization. */
+#define MFT_INITIAL                                                                                \
+    "01"                                                                                           \
+    "6D736370000000000000000000000000000000000000000000A00000"                                     \
+    "000000000000000000636172646964000000000020DF000012A00000"                                     \
+    "000000000000000000636172646170707300000021DF000010A00000"                                     \
+    "000000000000000000636172646366000000000022DF000010A00000"                                     \
+    "6D7363700000000000636D617066696C6500000023DF000010A00000"
+
 static void test_token_info(void **state)
 {
     struct mdc_tok_env *env = mdc_tok_env_new();
@@ -359,9 +368,11 @@ static void test_token_info(void **state)
 
     (void)state;
     expect(SELECT_GIDS, FCI_V2);
-    expect("00CBA000045C02DF1F00", "DF1F0101 9000");
+    expect("00CBA000045C02DF1F00", "DF1F818D " MFT_INITIAL " 9000");
+    expect("00CBA010045C02DF2200", "DF2206 000000000000 9000");
     expect("00CBA012045C02DF2000", "DF2010 00112233445566778899AABBCCDDEEFF 9000");
     expect("00CB3FFF045C027F7100", "7F7106 970101 930103 9000");
+    expect("0084000008", "6D00"); /* GET CHALLENGE probe: no generator */
     assert_int_equal(mdc_tok_get_info(tok, &ti), CKR_OK);
     script_done();
     assert_memory_equal(ti.label, "GIDS 8899aabbccddeeff           ", 32);
@@ -371,17 +382,37 @@ static void test_token_info(void **state)
                                    CKF_USER_PIN_COUNT_LOW);
     assert_int_equal(ti.hardwareVersion.major, 2);
 
-    /* Second call: another application reset the card in between. The
+    /* Second call, warm: cardcf unchanged, so only cardcf (read where the
+     * table said it lives, without reading the table again) and PIN status. */
+    reset_script(state);
+    expect("00CBA010045C02DF2200", "DF2206 000000000000 9000");
+    expect("00CB3FFF045C027F7100", "7F7106 970103 930103 9000");
+    assert_int_equal(mdc_tok_get_info(tok, &ti), CKR_OK);
+    script_done();
+    assert_int_equal(ti.flags,
+                     CKF_LOGIN_REQUIRED | CKF_TOKEN_INITIALIZED | CKF_USER_PIN_INITIALIZED);
+
+    /* Third call: another application reset the card in between. The
      * connection is reused: reconnect (no new reset), re-select, re-read. */
     reset_script(state);
     begin_rv[0] = SCARD_W_RESET_CARD;
     expect(SELECT_GIDS, "9000"); /* no FCI this time: tolerated */
-    expect("00CBA000045C02DF1F00", "6A82");
-    expect("00CBA012045C02DF2000", "6A82");
-    expect("00CB3FFF045C027F7100", "6A88");
+    expect("00CBA010045C02DF2200", "DF2206 000000000000 9000");
+    expect("00CBA012045C02DF2000", "DF2010 00112233445566778899AABBCCDDEEFF 9000");
+    expect("00CB3FFF045C027F7100", "7F7106 970103 930103 9000");
     assert_int_equal(mdc_tok_get_info(tok, &ti), CKR_OK);
     script_done();
     assert_int_equal(reconnects, 1);
+
+    /* Another card (a blank one) after the reader was seen empty: a new
+     * connection, identified afresh. */
+    reset_script(state);
+    expect(SELECT_GIDS, "9000");
+    expect("00CBA000045C02DF1F00", "6A82");
+    expect("0084000008", "6D00");
+    mdc_tok_card_removed(tok); /* as the slot table does when the reader was empty */
+    assert_int_equal(mdc_tok_get_info(tok, &ti), CKR_OK);
+    script_done();
     assert_memory_equal(ti.label, "GIDS blank card                 ", 32);
     assert_int_equal(ti.flags, CKF_LOGIN_REQUIRED);
     mdc_tok_free(tok);

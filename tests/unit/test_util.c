@@ -195,8 +195,15 @@ static void test_log_spec(void **state)
     assert_int_equal(lv[MDC_CAT_APDU], MDC_LOG_TRACE);
     assert_int_equal(lv[MDC_CAT_P11], MDC_LOG_OFF);
     assert_int_equal(lv[MDC_CAT_PCSC], MDC_LOG_OFF);
+    /* Numeric levels: 1 errors, 2 calls and return codes, 3 APDU trace. */
+    assert_true(mdc_log_parse_spec("1", lv));
+    assert_int_equal(lv[MDC_CAT_P11], MDC_LOG_ERROR);
     assert_true(mdc_log_parse_spec("2", lv));
-    assert_int_equal(lv[MDC_CAT_CACHE], MDC_LOG_WARN);
+    assert_int_equal(lv[MDC_CAT_CACHE], MDC_LOG_DEBUG);
+    assert_int_equal(lv[MDC_CAT_P11], MDC_LOG_DEBUG);
+    assert_true(lv[MDC_CAT_APDU] < MDC_LOG_DEBUG);
+    assert_true(mdc_log_parse_spec("3", lv));
+    assert_int_equal(lv[MDC_CAT_APDU], MDC_LOG_TRACE);
     assert_true(mdc_log_parse_spec(":pcsc", lv));
     assert_int_equal(lv[MDC_CAT_PCSC], MDC_LOG_DEBUG);
     assert_int_equal(lv[MDC_CAT_TOKEN], MDC_LOG_OFF);
