@@ -43,6 +43,7 @@ enum mdc_card_status {
     MDC_CARD_ARGS,         /* bad call: a bug in mdcard */
     MDC_CARD_RESELECTED,   /* begin() succeeded, but only after recovering from a reset:
                               the card's authentication state is gone */
+    MDC_CARD_EXISTS,       /* create_file: a file of that name exists already */
 };
 
 typedef struct mdc_card_rc {
@@ -57,6 +58,8 @@ enum mdc_card_op {
     MDC_CARD_OP_PIN,
     MDC_CARD_OP_CRYPTO,  /* sign (or any private-key operation) */
     MDC_CARD_OP_DECRYPT, /* decrypt: 6700 is the ciphertext's length */
+    MDC_CARD_OP_WRITE,   /* file, key and card writes: 6A84 is "card full" */
+    MDC_CARD_OP_ADMIN,   /* administrator authentication: 6982 is a wrong admin key */
 };
 
 /* CardGetProperty(CP_CARD_GUID, ...) and friends: identity of an open card. */
@@ -152,6 +155,62 @@ struct mdc_card_edge {
      * or reset the card (6A82/6D00/6982 out of the blue); authentication is
      * lost afterwards. */
     mdc_card_rc (*reselect)(struct mdc_card *card);
+
+    /* ---- write side ----
+     * The token layer runs each logical write as one transaction: begin(),
+     * re-read what it depends on, write cardcf ONCE (write_file "cardcf") with
+     * the counters it touches bumped, then these calls, then end(). The edge
+     * keeps its own structures (GIDS: master table, keymap) consistent: a new
+     * data object is written before the table record that references it, and
+     * a record is removed before the object it referenced (DESIGN.md 5). */
+
+    /* CardWriteFile of an existing file. copy_on_write: the new content goes
+     * to a fresh data object, the table is repointed, then the old object is
+     * deleted (used for certificates); otherwise written in place (cardcf,
+     * cmapfile, cardid...). MDC_CARD_ABSENT: no such file. */
+    mdc_card_rc (*write_file)(struct mdc_card *card, const char *dir, const char *name,
+                              const uint8_t *data, size_t len, bool copy_on_write);
+    /* CardCreateFile + write: data first, then the table record.
+     * MDC_CARD_EXISTS: the name (any case) is taken. */
+    mdc_card_rc (*create_file)(struct mdc_card *card, const char *dir, const char *name,
+                               const uint8_t *data, size_t len);
+    /* CardDeleteFile: table record first, then the data object. */
+    mdc_card_rc (*delete_file)(struct mdc_card *card, const char *dir, const char *name);
+
+    /* CardCreateContainer(generate): the key file of container key->index is
+     * created (an orphan one from an interrupted run is deleted first), the key
+     * generated on the card, the edge's own key map updated (GIDS keymap,
+     * created when absent or empty); the public key is returned. The cmapfile
+     * record is the token layer's. */
+    mdc_card_rc (*generate_key)(struct mdc_card *card, const struct mdc_card_key *key,
+                                struct mdc_card_pubkey *out);
+    /* CardCreateContainer(import): as generate_key with an RSA private key
+     * given as PKCS#1 RSAPrivateKey DER (wiped by the caller afterwards). */
+    mdc_card_rc (*import_key)(struct mdc_card *card, const struct mdc_card_key *key,
+                              const uint8_t *rsa_private_der, size_t der_len);
+    /* CardDeleteContainer: key file deleted, key map record released. */
+    mdc_card_rc (*delete_key)(struct mdc_card *card, const struct mdc_card_key *key);
+
+    /* CardChangeAuthenticator: the PIN stays verified afterwards. Wrong old
+     * PIN: MDC_CARD_SW with *tries_left as for verify_pin. */
+    mdc_card_rc (*change_pin)(struct mdc_card *card, enum mdc_pin_role role, const uint8_t *old_pin,
+                              size_t old_len, const uint8_t *new_pin, size_t new_len,
+                              unsigned *tries_left);
+    /* CardAuthenticateEx(admin): 24-byte 3DES admin key; the card's answer is
+     * checked too (a card that cannot prove the key is refused). */
+    mdc_card_rc (*admin_auth)(struct mdc_card *card, const uint8_t admin_key[24]);
+    /* CardUnblockPin after admin_auth: sets the user PIN, resets its counter;
+     * afterwards neither PIN nor admin is authenticated. */
+    mdc_card_rc (*unblock_pin)(struct mdc_card *card, const uint8_t *new_pin, size_t new_len);
+    /* Blank card only (card_info: !fs_present): create the card's structures
+     * and minidriver files (cardid, cardapps, cardcf, empty cmapfile) with
+     * this admin key and user PIN, and end its initialization phase. */
+    mdc_card_rc (*initialize)(struct mdc_card *card, const uint8_t admin_key[24],
+                              const uint8_t *user_pin, size_t pin_len, const uint8_t cardid[16]);
+    /* Logical wipe support (admin authenticated): delete every key of the
+     * card and empty the key map. Files are the token layer's to delete. */
+    mdc_card_rc (*erase_keys)(struct mdc_card *card);
+
     /* The edge's one mapping of results to CK_RV. */
     CK_RV (*rv)(mdc_card_rc rc, enum mdc_card_op op);
 };

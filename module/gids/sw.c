@@ -84,6 +84,9 @@ CK_RV mdc_gids_rv(mdc_card_rc rc, enum mdc_card_op op)
         return CKR_FUNCTION_NOT_SUPPORTED;
     case MDC_CARD_ARGS:
         return CKR_GENERAL_ERROR;
+    case MDC_CARD_EXISTS: /* the token layer checks names before creating */
+        MDC_WARN(MDC_CAT_GIDS, "file exists already");
+        return CKR_GENERAL_ERROR;
     }
     return CKR_GENERAL_ERROR;
 }
