@@ -2,7 +2,8 @@
 /*
  * GIDS implementation of the card-edge interface (mdcard/card_edge.h):
  * open/identify, transactions with reset recovery, card info, and the thin
- * entries into the read-side operations (files, keys, PIN, crypto, random).
+ * entries into the read-side operations (files, keys, PIN, crypto, random)
+ * and the write-side ones (write.c, keys.c, admin.c, init.c).
  */
 #include "gids/gids.h"
 
@@ -218,6 +219,77 @@ static mdc_card_rc gids_reselect(struct mdc_card *card)
     return rc;
 }
 
+/* ---- write side ---- */
+
+static mdc_card_rc gids_write_file(struct mdc_card *card, const char *dir, const char *name,
+                                   const uint8_t *data, size_t len, bool copy_on_write)
+{
+    return mdc_gids_write_file(card, dir, name, data, len, copy_on_write);
+}
+
+static mdc_card_rc gids_create_file(struct mdc_card *card, const char *dir, const char *name,
+                                    const uint8_t *data, size_t len)
+{
+    return mdc_gids_create_file(card, dir, name, data, len);
+}
+
+static mdc_card_rc gids_delete_file(struct mdc_card *card, const char *dir, const char *name)
+{
+    return mdc_gids_delete_file(card, dir, name);
+}
+
+static mdc_card_rc gids_generate_key(struct mdc_card *card, const struct mdc_card_key *key,
+                                     struct mdc_card_pubkey *out)
+{
+    return mdc_gids_generate_key(card, key, out);
+}
+
+static mdc_card_rc gids_import_key(struct mdc_card *card, const struct mdc_card_key *key,
+                                   const uint8_t *der, size_t der_len)
+{
+    return mdc_gids_import_key(card, key, der, der_len);
+}
+
+static mdc_card_rc gids_delete_key(struct mdc_card *card, const struct mdc_card_key *key)
+{
+    return mdc_gids_delete_key(card, key);
+}
+
+static mdc_card_rc gids_change_pin(struct mdc_card *card, enum mdc_pin_role role,
+                                   const uint8_t *old_pin, size_t old_len, const uint8_t *new_pin,
+                                   size_t new_len, unsigned *tries_left)
+{
+    if (card == NULL || role != MDC_PIN_USER)
+        return (mdc_card_rc){MDC_CARD_ARGS, 0};
+    return mdc_gids_change_pin(card->conn, old_pin, old_len, new_pin, new_len, tries_left);
+}
+
+static mdc_card_rc gids_admin_auth(struct mdc_card *card, const uint8_t admin_key[24])
+{
+    if (card == NULL)
+        return (mdc_card_rc){MDC_CARD_ARGS, 0};
+    return mdc_gids_admin_auth(card->conn, admin_key);
+}
+
+static mdc_card_rc gids_unblock_pin(struct mdc_card *card, const uint8_t *new_pin, size_t new_len)
+{
+    if (card == NULL)
+        return (mdc_card_rc){MDC_CARD_ARGS, 0};
+    return mdc_gids_unblock_pin(card->conn, new_pin, new_len);
+}
+
+static mdc_card_rc gids_initialize(struct mdc_card *card, const uint8_t admin_key[24],
+                                   const uint8_t *user_pin, size_t pin_len,
+                                   const uint8_t cardid[16])
+{
+    return mdc_gids_initialize(card, admin_key, user_pin, pin_len, cardid);
+}
+
+static mdc_card_rc gids_erase_keys(struct mdc_card *card)
+{
+    return mdc_gids_erase_keys(card);
+}
+
 const struct mdc_card_edge mdc_gids_edge = {
     .name = "GIDS",
     .open = gids_open,
@@ -235,5 +307,16 @@ const struct mdc_card_edge mdc_gids_edge = {
     .decrypt = gids_decrypt,
     .get_random = gids_get_random,
     .reselect = gids_reselect,
+    .write_file = gids_write_file,
+    .create_file = gids_create_file,
+    .delete_file = gids_delete_file,
+    .generate_key = gids_generate_key,
+    .import_key = gids_import_key,
+    .delete_key = gids_delete_key,
+    .change_pin = gids_change_pin,
+    .admin_auth = gids_admin_auth,
+    .unblock_pin = gids_unblock_pin,
+    .initialize = gids_initialize,
+    .erase_keys = gids_erase_keys,
     .rv = mdc_gids_rv,
 };

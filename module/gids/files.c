@@ -16,7 +16,7 @@ static int lower(int c)
 }
 
 /* ASCII case-insensitive equality; the locale must not matter here. */
-static bool same_name(const char *a, const char *b)
+bool mdc_gids_same_name(const char *a, const char *b)
 {
     for (; *a != '\0' && lower((unsigned char)*a) == lower((unsigned char)*b); a++, b++)
         ;
@@ -38,9 +38,9 @@ mdc_card_rc mdc_gids_read_file(struct mdc_card *card, const char *dir, const cha
         dir = "";
     mdc_buf_clear(out);
     if (*dir == '\0' && !card->mft_cached &&
-        (same_name(name, "cardcf") || same_name(name, "cardid"))) {
+        (mdc_gids_same_name(name, "cardcf") || mdc_gids_same_name(name, "cardid"))) {
         const struct mdc_gids_location *loc =
-            same_name(name, "cardcf") ? &card->loc_cardcf : &card->loc_cardid;
+            mdc_gids_same_name(name, "cardcf") ? &card->loc_cardcf : &card->loc_cardid;
         rc = mdc_gids_get_data(card->conn, loc->ef, loc->tag, out);
         if (rc.status != MDC_CARD_ABSENT && !(rc.status == MDC_CARD_SW && rc.sw == 0x6A82))
             return rc;
@@ -55,7 +55,7 @@ mdc_card_rc mdc_gids_read_file(struct mdc_card *card, const char *dir, const cha
     if (frv == MDC_MDFS_ERR_NOT_FOUND) {
         /* Cards written by some tools lack the cardid record; its location
          * is fixed by the GIDS annex of the minidriver specification. */
-        if (*dir == '\0' && same_name(name, "cardid")) {
+        if (*dir == '\0' && mdc_gids_same_name(name, "cardid")) {
             MDC_INFO(MDC_CAT_GIDS, "master table has no cardid record; reading A012/DF20");
             return mdc_gids_get_data(card->conn, MDC_GIDS_EF_A012, MDC_GIDS_DO_CARDID, out);
         }
@@ -98,7 +98,7 @@ mdc_card_rc mdc_gids_list_files(struct mdc_card *card, const char *dir, struct m
     dir_known = *dir == '\0';
     for (i = 0; i < mft->count; i++) {
         mdc_gids_mft_names(&mft->records[i], rdir, rfile);
-        if (!same_name(rdir, dir))
+        if (!mdc_gids_same_name(rdir, dir))
             continue;
         dir_known = true;
         if (rfile[0] == '\0')

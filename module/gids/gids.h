@@ -7,6 +7,7 @@
 #ifndef MDC_GIDS_H
 #define MDC_GIDS_H
 
+#include "gids/keymap.h"
 #include "gids/mft.h"
 #include "mdcard/card_edge.h"
 #include "pcsc/pcsc.h"
@@ -17,9 +18,12 @@
 #define MDC_GIDS_EF_A000 0xA000 /* master table, keymap */
 #define MDC_GIDS_EF_A012 0xA012 /* cardid */
 #define MDC_GIDS_DO_MASTER 0xDF1F
+#define MDC_GIDS_DO_KEYMAP 0xDF20
 #define MDC_GIDS_DO_CARDID 0xDF20
 #define MDC_GIDS_EF_A010 0xA010 /* cardapps, cardcf, cmapfile, new files */
+#define MDC_GIDS_DO_CARDAPPS 0xDF21
 #define MDC_GIDS_DO_CARDCF 0xDF22
+#define MDC_GIDS_DO_CMAPFILE 0xDF23
 #define MDC_GIDS_DO_PIN_STATUS 0x7F71
 
 #define MDC_GIDS_AID_MAX 16
@@ -104,6 +108,58 @@ mdc_card_rc mdc_gids_parse_pin_status(const uint8_t *resp, size_t len, struct md
  * modulus whose length differs from the key size by more than one byte. */
 mdc_card_rc mdc_gids_parse_pubkey(const uint8_t *resp, size_t len, unsigned bits,
                                   struct mdc_card_pubkey *out);
+
+/* ASCII case-insensitive name equality (files.c). */
+bool mdc_gids_same_name(const char *a, const char *b);
+
+/* ---- write side ---- */
+
+/* BER length of a DO value (1..3 bytes into out); write.c. */
+size_t mdc_gids_ber_len(size_t len, uint8_t out[3]);
+/* PUT DATA of one whole DO `<tag> <BER len> <value>`, chained beyond 240
+ * bytes. An empty value creates an empty DO or prunes one (2.6). */
+mdc_card_rc mdc_gids_put_data(struct mdc_pcsc_conn *conn, uint16_t ef, uint16_t tag,
+                              const uint8_t *value, size_t len);
+/* Delete a DO: empty write, GET DATA, and another empty write only while
+ * the card shows `<tag> 00`, until 6A88. */
+mdc_card_rc mdc_gids_delete_do(struct mdc_pcsc_conn *conn, uint16_t ef, uint16_t tag);
+/* PUT DATA of the transaction's cached master table; dropped on failure. */
+mdc_card_rc mdc_gids_table_put(struct mdc_card *card);
+/* CardWriteFile / CardCreateFile / CardDeleteFile (write.c). */
+mdc_card_rc mdc_gids_write_file(struct mdc_card *card, const char *dir, const char *name,
+                                const uint8_t *data, size_t len, bool copy_on_write);
+mdc_card_rc mdc_gids_create_file(struct mdc_card *card, const char *dir, const char *name,
+                                 const uint8_t *data, size_t len);
+mdc_card_rc mdc_gids_delete_file(struct mdc_card *card, const char *dir, const char *name);
+
+/* FCP of key EF B0kid (2.11): key exchange (3 B8 + 2 B6 templates) or
+ * signature only (2 B6), each with the real kid. Returns its length, 0 if
+ * `size` is too small. Pure. */
+size_t mdc_gids_key_fcp(uint8_t kid, uint8_t alg, bool key_exchange, uint8_t *out, size_t size);
+/* CREATE FILE with this FCP, then ACTIVATE FILE. */
+mdc_card_rc mdc_gids_create_ef(struct mdc_pcsc_conn *conn, const uint8_t *fcp, size_t fcp_len);
+/* Keys and the keymap (keys.c). */
+mdc_card_rc mdc_gids_generate_key(struct mdc_card *card, const struct mdc_card_key *key,
+                                  struct mdc_card_pubkey *out);
+mdc_card_rc mdc_gids_import_key(struct mdc_card *card, const struct mdc_card_key *key,
+                                const uint8_t *der, size_t der_len);
+mdc_card_rc mdc_gids_delete_key(struct mdc_card *card, const struct mdc_card_key *key);
+mdc_card_rc mdc_gids_erase_keys(struct mdc_card *card);
+
+/* PIN change and unblock, admin authentication (admin.c). */
+mdc_card_rc mdc_gids_change_pin(struct mdc_pcsc_conn *conn, const uint8_t *old_pin, size_t old_len,
+                                const uint8_t *new_pin, size_t new_len, unsigned *tries_left);
+mdc_card_rc mdc_gids_unblock_pin(struct mdc_pcsc_conn *conn, const uint8_t *new_pin,
+                                 size_t new_len);
+mdc_card_rc mdc_gids_admin_auth(struct mdc_pcsc_conn *conn, const uint8_t key[24]);
+/* 3DES-EDE CBC, zero IV, no padding; len a multiple of 8. */
+bool mdc_gids_3des_cbc(const uint8_t key[24], bool encrypt, const uint8_t *in, uint8_t *out,
+                       size_t len);
+
+/* The 16 steps of 2.16 on a blank card (init.c); MDC_CARD_EXISTS when the
+ * card has a master table already. */
+mdc_card_rc mdc_gids_initialize(struct mdc_card *card, const uint8_t admin_key[24],
+                                const uint8_t *user_pin, size_t pin_len, const uint8_t cardid[16]);
 
 /* The one mapping of card results to CK_RV (also mdc_gids_edge.rv). */
 CK_RV mdc_gids_rv(mdc_card_rc rc, enum mdc_card_op op);

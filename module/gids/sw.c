@@ -18,7 +18,8 @@ static CK_RV map_sw(uint16_t sw, enum mdc_card_op op)
     case 0x6983:
         return CKR_PIN_LOCKED;
     case 0x6982:
-        return CKR_USER_NOT_LOGGED_IN;
+        /* The SO "PIN" is the admin key: a failed authentication is 6982. */
+        return op == MDC_CARD_OP_ADMIN ? CKR_PIN_INCORRECT : CKR_USER_NOT_LOGGED_IN;
     case 0x6700:
         if (op == MDC_CARD_OP_PIN)
             return CKR_PIN_LEN_RANGE;
@@ -33,6 +34,24 @@ static CK_RV map_sw(uint16_t sw, enum mdc_card_op op)
         return CKR_FUNCTION_NOT_SUPPORTED;
     case 0x6985:
     case 0x6986:
+        if (op == MDC_CARD_OP_WRITE) {
+            /* A write the card refused by state: EF not activated, a key EF
+             * in the wrong life cycle, deleting what may not be deleted. */
+            MDC_WARN(MDC_CAT_GIDS, "write refused by the card: SW1SW2=%02X%02X", sw >> 8,
+                     sw & 0xff);
+            return CKR_DEVICE_ERROR;
+        }
+        if (op == MDC_CARD_OP_ADMIN) {
+            if (sw == 0x6986) {
+                /* GENERAL AUTHENTICATE / RESET RETRY COUNTER before the
+                 * application is activated: a blank card has no admin key
+                 * or PIN yet. Listed for C_Login and C_InitPIN alike. */
+                MDC_INFO(MDC_CAT_GIDS, "card still in initialization mode (6986)");
+                return CKR_USER_PIN_NOT_INITIALIZED;
+            }
+            MDC_WARN(MDC_CAT_GIDS, "admin authentication out of order: SW1SW2=6985");
+            return CKR_DEVICE_ERROR;
+        }
         return CKR_FUNCTION_REJECTED;
     /* Structure or state not what we expect: missing file/DO, INS/CLA
      * unknown (another applet selected), bad P1P2, chaining broken. */

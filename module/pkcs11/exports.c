@@ -216,6 +216,72 @@ MDC_EXPORT CK_RV C_Logout(CK_SESSION_HANDLE hSession)
     return mdc_p11_done(__func__, mdc_p11_logout(hSession));
 }
 
+/* ---- the write side ---- */
+
+MDC_EXPORT CK_RV C_InitToken(CK_SLOT_ID slotID, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen,
+                             CK_UTF8CHAR_PTR pLabel)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pPin != NULL || ulPinLen == 0);
+    return mdc_p11_done(__func__, mdc_p11_init_token(slotID, pPin, ulPinLen, pLabel));
+}
+
+MDC_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pPin, CK_ULONG ulPinLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pPin != NULL);
+    return mdc_p11_done(__func__, mdc_p11_init_pin(hSession, pPin, ulPinLen));
+}
+
+MDC_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE hSession, CK_UTF8CHAR_PTR pOldPin, CK_ULONG ulOldLen,
+                          CK_UTF8CHAR_PTR pNewPin, CK_ULONG ulNewLen)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pOldPin != NULL && pNewPin != NULL);
+    return mdc_p11_done(__func__, mdc_p11_set_pin(hSession, pOldPin, ulOldLen, pNewPin, ulNewLen));
+}
+
+MDC_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
+                                CK_ULONG ulCount, CK_OBJECT_HANDLE_PTR phObject)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG((pTemplate != NULL || ulCount == 0) && phObject != NULL);
+    return mdc_p11_done(__func__, mdc_p11_create_object(hSession, pTemplate, ulCount, phObject));
+}
+
+MDC_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
+{
+    REQUIRE_INIT();
+    return mdc_p11_done(__func__, mdc_p11_destroy_object(hSession, hObject));
+}
+
+MDC_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
+                                     CK_ATTRIBUTE_PTR pTemplate, CK_ULONG ulCount)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pTemplate != NULL || ulCount == 0);
+    return mdc_p11_done(__func__, mdc_p11_set_attributes(hSession, hObject, pTemplate, ulCount));
+}
+
+MDC_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE hSession, CK_MECHANISM_PTR pMechanism,
+                                   CK_ATTRIBUTE_PTR pPublicKeyTemplate,
+                                   CK_ULONG ulPublicKeyAttributeCount,
+                                   CK_ATTRIBUTE_PTR pPrivateKeyTemplate,
+                                   CK_ULONG ulPrivateKeyAttributeCount,
+                                   CK_OBJECT_HANDLE_PTR phPublicKey,
+                                   CK_OBJECT_HANDLE_PTR phPrivateKey)
+{
+    REQUIRE_INIT();
+    REQUIRE_ARG(pMechanism != NULL && phPublicKey != NULL && phPrivateKey != NULL);
+    REQUIRE_ARG(pPublicKeyTemplate != NULL || ulPublicKeyAttributeCount == 0);
+    REQUIRE_ARG(pPrivateKeyTemplate != NULL || ulPrivateKeyAttributeCount == 0);
+    return mdc_p11_done(__func__,
+                        mdc_p11_generate_key_pair(hSession, pMechanism, pPublicKeyTemplate,
+                                                  ulPublicKeyAttributeCount, pPrivateKeyTemplate,
+                                                  ulPrivateKeyAttributeCount, phPublicKey,
+                                                  phPrivateKey));
+}
+
 /* ---- objects ---- */
 
 MDC_EXPORT CK_RV C_FindObjectsInit(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
@@ -411,20 +477,11 @@ MDC_EXPORT CK_RV C_GenerateRandom(CK_SESSION_HANDLE hSession, CK_BYTE_PTR Random
 
 /* A table of one-line stubs reads better than clang-format's layout of it. */
 /* clang-format off */
-MDC_EXPORT CK_RV C_InitToken(CK_SLOT_ID s, CK_UTF8CHAR_PTR p, CK_ULONG n, CK_UTF8CHAR_PTR l) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_InitPIN(CK_SESSION_HANDLE h, CK_UTF8CHAR_PTR p, CK_ULONG n) WRITE_NOT_SUPPORTED
-MDC_EXPORT CK_RV C_SetPIN(CK_SESSION_HANDLE h, CK_UTF8CHAR_PTR o, CK_ULONG on, CK_UTF8CHAR_PTR n,
-                          CK_ULONG nn) WRITE_NOT_SUPPORTED
 MDC_EXPORT CK_RV C_GetOperationState(CK_SESSION_HANDLE h, CK_BYTE_PTR s, CK_ULONG_PTR n) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_SetOperationState(CK_SESSION_HANDLE h, CK_BYTE_PTR s, CK_ULONG n,
                                      CK_OBJECT_HANDLE e, CK_OBJECT_HANDLE a) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_CreateObject(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n,
-                                CK_OBJECT_HANDLE_PTR o) WRITE_NOT_SUPPORTED
 MDC_EXPORT CK_RV C_CopyObject(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_PTR t, CK_ULONG n,
                               CK_OBJECT_HANDLE_PTR no) WRITE_NOT_SUPPORTED
-MDC_EXPORT CK_RV C_DestroyObject(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o) WRITE_NOT_SUPPORTED
-MDC_EXPORT CK_RV C_SetAttributeValue(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_PTR t,
-                                     CK_ULONG n) WRITE_NOT_SUPPORTED
 MDC_EXPORT CK_RV C_EncryptUpdate(CK_SESSION_HANDLE h, CK_BYTE_PTR d, CK_ULONG n, CK_BYTE_PTR e,
                                  CK_ULONG_PTR en) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_EncryptFinal(CK_SESSION_HANDLE h, CK_BYTE_PTR e, CK_ULONG_PTR en) NOT_SUPPORTED
@@ -448,9 +505,6 @@ MDC_EXPORT CK_RV C_DecryptVerifyUpdate(CK_SESSION_HANDLE h, CK_BYTE_PTR e, CK_UL
                                        CK_ULONG_PTR n) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_GenerateKey(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PTR t, CK_ULONG n,
                                CK_OBJECT_HANDLE_PTR k) NOT_SUPPORTED
-MDC_EXPORT CK_RV C_GenerateKeyPair(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PTR pt,
-                                   CK_ULONG pn, CK_ATTRIBUTE_PTR st, CK_ULONG sn,
-                                   CK_OBJECT_HANDLE_PTR pk, CK_OBJECT_HANDLE_PTR sk) WRITE_NOT_SUPPORTED
 MDC_EXPORT CK_RV C_WrapKey(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE w,
                            CK_OBJECT_HANDLE k, CK_BYTE_PTR o, CK_ULONG_PTR on) NOT_SUPPORTED
 MDC_EXPORT CK_RV C_UnwrapKey(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_OBJECT_HANDLE u,

@@ -20,6 +20,7 @@ typedef enum mdc_p11_mech_kind {
     MDC_P11_MECH_RSA_PSS,  /* EMSA-PSS, CK_RSA_PKCS_PSS_PARAMS */
     MDC_P11_MECH_RSA_OAEP, /* EME-OAEP, CK_RSA_PKCS_OAEP_PARAMS */
     MDC_P11_MECH_DIGEST,   /* software digest */
+    MDC_P11_MECH_KEYGEN,   /* RSA key pair generation on the card */
 } mdc_p11_mech_kind;
 
 /* One row. flags are CK_MECHANISM_INFO flags (CKF_SIGN, CKF_DECRYPT, ...,

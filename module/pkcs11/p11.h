@@ -125,6 +125,20 @@ CK_RV mdc_p11_logout(CK_SESSION_HANDLE h);
  * read-only session, else CKR_FUNCTION_NOT_SUPPORTED. */
 CK_RV mdc_p11_write_not_supported(CK_SESSION_HANDLE h);
 
+/* ---- create.c / keygen.c / pin.c: the write side ---- */
+CK_RV mdc_p11_create_object(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR t, CK_ULONG n,
+                            CK_OBJECT_HANDLE_PTR out);
+CK_RV mdc_p11_destroy_object(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o);
+CK_RV mdc_p11_set_attributes(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE o, CK_ATTRIBUTE_PTR t,
+                             CK_ULONG n);
+CK_RV mdc_p11_generate_key_pair(CK_SESSION_HANDLE h, CK_MECHANISM_PTR m, CK_ATTRIBUTE_PTR pt,
+                                CK_ULONG pn, CK_ATTRIBUTE_PTR st, CK_ULONG sn,
+                                CK_OBJECT_HANDLE_PTR pub, CK_OBJECT_HANDLE_PTR priv);
+CK_RV mdc_p11_set_pin(CK_SESSION_HANDLE h, CK_UTF8CHAR_PTR old_pin, CK_ULONG old_len,
+                      CK_UTF8CHAR_PTR new_pin, CK_ULONG new_len);
+CK_RV mdc_p11_init_pin(CK_SESSION_HANDLE h, CK_UTF8CHAR_PTR pin, CK_ULONG len);
+CK_RV mdc_p11_init_token(CK_SLOT_ID id, CK_UTF8CHAR_PTR pin, CK_ULONG len, CK_UTF8CHAR_PTR label);
+
 /* ---- objects.c ---- */
 CK_RV mdc_p11_find_init(CK_SESSION_HANDLE h, CK_ATTRIBUTE_PTR tmpl, CK_ULONG n);
 CK_RV mdc_p11_find(CK_SESSION_HANDLE h, CK_OBJECT_HANDLE_PTR out, CK_ULONG max, CK_ULONG_PTR n);

@@ -259,7 +259,9 @@ CK_RV mdc_p11_session_info(CK_SESSION_HANDLE h, CK_SESSION_INFO_PTR info)
     memset(info, 0, sizeof(*info));
     info->slotID = s->slot;
     info->flags = s->flags;
-    if (user)
+    if (mdc_tok_so_logged_in(mdc_p11_slot_tok(slot)) && rw)
+        info->state = CKS_RW_SO_FUNCTIONS;
+    else if (user)
         info->state = rw ? CKS_RW_USER_FUNCTIONS : CKS_RO_USER_FUNCTIONS;
     else
         info->state = rw ? CKS_RW_PUBLIC_SESSION : CKS_RO_PUBLIC_SESSION;

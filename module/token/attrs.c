@@ -60,14 +60,14 @@ static enum mdc_tok_attr_rc common_attr(const struct mdc_tok_object *o, CK_ATTRI
     case CKA_CLASS:
         ULONG_ATTR(o->cls);
     case CKA_TOKEN:
-        BOOL_ATTR(true);
+        BOOL_ATTR(!o->session);
     case CKA_PRIVATE:
         BOOL_ATTR(o->cls == CKO_PRIVATE_KEY);
     case CKA_MODIFIABLE:
     case CKA_COPYABLE:
         BOOL_ATTR(false);
-    case CKA_DESTROYABLE: /* no C_DestroyObject on the read side */
-        BOOL_ATTR(false);
+    case CKA_DESTROYABLE: /* a public key goes only with its private key */
+        BOOL_ATTR(o->cls != CKO_PUBLIC_KEY);
     case CKA_LABEL:
         BYTES_ATTR(o->label, o->label ? strlen(o->label) : 0);
     case CKA_ID:
@@ -90,7 +90,7 @@ static enum mdc_tok_attr_rc key_attr(const struct mdc_tok_object *o, CK_ATTRIBUT
         BYTES_ATTR(NULL, 0);
     case CKA_DERIVE:
         BOOL_ATTR(false);
-    case CKA_LOCAL: /* unknown for keys written by other software: never claimed */
+    case CKA_LOCAL: /* the card cannot tell who generated a key, even one mdcard made */
         BOOL_ATTR(false);
     case CKA_KEY_GEN_MECHANISM:
         ULONG_ATTR(CK_UNAVAILABLE_INFORMATION);

@@ -49,6 +49,11 @@ CK_RV mdc_tok_rv(struct mdc_tok *tok, mdc_card_rc rc, enum mdc_card_op op)
     return rv;
 }
 
+void mdc_tok_drop_session_objects(struct mdc_tok *tok)
+{
+    mdc_tok_objects_clear(&tok->sess);
+}
+
 void mdc_tok_drop_cache(struct mdc_tok *tok)
 {
     mdc_tok_objects_clear(&tok->objs);
@@ -424,6 +429,16 @@ CK_RV mdc_tok_enumerate(struct mdc_tok *tok)
     if (mrv != MDC_MDFS_OK) {
         MDC_WARN(MDC_CAT_TOKEN, "cmapfile does not parse (%s): no keys", mdc_mdfs_rv_name(mrv));
         memset(&cm, 0, sizeof(cm));
+    } else if (cmap.len != 0) {
+        bool zero = true;
+
+        for (size_t i = 0; i < cmap.len && zero; i++)
+            zero = cmap.data[i] == 0;
+        /* Legitimate only when every container was deleted; a cut write on a
+         * card that zero-fills interrupted writes looks the same. */
+        if (zero)
+            MDC_WARN(MDC_CAT_TOKEN, "cmapfile is %zu zero bytes: no containers (all deleted, or "
+                                    "damaged by an interrupted write)", cmap.len);
     }
     certs = calloc(MDC_TOK_MAX_CONTAINERS, sizeof(*certs));
     names = calloc(MDC_TOK_MAX_CONTAINERS, sizeof(*names));
@@ -513,12 +528,15 @@ CK_RV mdc_tok_find(struct mdc_tok *tok, const CK_ATTRIBUTE *tmpl, CK_ULONG n,
     if (rv != CKR_OK)
         return rv;
     mdc_tok_end(tok);
-    h = calloc(tok->objs.count + 1, sizeof(*h));
+    h = calloc(tok->objs.count + tok->sess.count + 1, sizeof(*h));
     if (h == NULL)
         return CKR_HOST_MEMORY;
     for (size_t i = 0; i < tok->objs.count; i++)
         if (visible(tok, &tok->objs.items[i]) && mdc_tok_match(&tok->objs.items[i], tmpl, n))
             h[k++] = tok->objs.items[i].handle;
+    for (size_t i = 0; i < tok->sess.count; i++)
+        if (mdc_tok_match(&tok->sess.items[i], tmpl, n))
+            h[k++] = tok->sess.items[i].handle;
     *handles = h;
     *count = k;
     return CKR_OK;
@@ -527,6 +545,8 @@ CK_RV mdc_tok_find(struct mdc_tok *tok, const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 static CK_RV lookup(struct mdc_tok *tok, CK_OBJECT_HANDLE h, struct mdc_tok_object **o)
 {
     *o = tok->card != NULL ? mdc_tok_objects_find(&tok->objs, h) : NULL;
+    if (*o == NULL)
+        *o = mdc_tok_objects_find(&tok->sess, h);
     if (*o == NULL || !visible(tok, *o))
         return CKR_OBJECT_HANDLE_INVALID;
     return CKR_OK;

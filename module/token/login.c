@@ -21,12 +21,18 @@ void mdc_tok_drop_login(struct mdc_tok *tok)
     tok->logged_in = false;
     mdc_util_secret_free(tok->pin);
     tok->pin = NULL;
+    tok->so_logged_in = false;
+    mdc_util_secret_free(tok->so_key);
+    tok->so_key = NULL;
 }
 
 void mdc_tok_forget_login(struct mdc_tok *tok)
 {
-    if (tok != NULL)
-        mdc_tok_drop_login(tok);
+    if (tok == NULL)
+        return;
+    mdc_tok_drop_login(tok);
+    /* Called when the slot's last session closes: session objects end too. */
+    mdc_tok_drop_session_objects(tok);
 }
 
 CK_RV mdc_tok_verify(struct mdc_tok *tok, const uint8_t *pin, size_t len)
@@ -78,7 +84,9 @@ CK_RV mdc_tok_login(struct mdc_tok *tok, CK_USER_TYPE user, const uint8_t *pin, 
     CK_RV rv;
 
     if (user == CKU_SO)
-        return CKR_USER_TYPE_INVALID; /* the write side brings the SO */
+        return mdc_tok_login_so(tok, pin, len);
+    if (user == CKU_USER && tok->so_logged_in)
+        return CKR_USER_ANOTHER_ALREADY_LOGGED_IN;
     if (user != CKU_USER && user != CKU_CONTEXT_SPECIFIC)
         return CKR_USER_TYPE_INVALID;
     if (user == CKU_USER && tok->logged_in)
@@ -128,7 +136,7 @@ CK_RV mdc_tok_logout(struct mdc_tok *tok)
 {
     CK_RV rv = CKR_OK;
 
-    if (!tok->logged_in)
+    if (!tok->logged_in && !tok->so_logged_in)
         return CKR_USER_NOT_LOGGED_IN;
     /* Host state first: whatever the card says, we are logged out. */
     mdc_tok_drop_login(tok);

@@ -9,9 +9,7 @@
 #include "mdfs/msroots.h"
 #include "util/log.h"
 
-#include <openssl/core_names.h>
 #include <openssl/evp.h>
-#include <openssl/param_build.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 #include <stdio.h>
@@ -153,40 +151,6 @@ static bool fill_cert(struct mdc_tok_object *o, const uint8_t *der, size_t len)
     return o->value != NULL && o->subject != NULL && o->issuer != NULL && o->serial != NULL;
 }
 
-/* DER SubjectPublicKeyInfo of an RSA key from its modulus and exponent. */
-static bool rsa_spki(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len, uint8_t **out,
-                     size_t *out_len)
-{
-    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-    BIGNUM *bn = BN_bin2bn(n, (int)n_len, NULL), *be = BN_bin2bn(e, (int)e_len, NULL);
-    OSSL_PARAM *params = NULL;
-    EVP_PKEY_CTX *ctx = NULL;
-    EVP_PKEY *pkey = NULL;
-    bool ok = false;
-
-    *out = NULL;
-    *out_len = 0;
-    if (bld == NULL || bn == NULL || be == NULL ||
-        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn) ||
-        !OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, be) ||
-        (params = OSSL_PARAM_BLD_to_param(bld)) == NULL)
-        goto done;
-    ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
-    if (ctx == NULL || EVP_PKEY_fromdata_init(ctx) <= 0 ||
-        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) <= 0)
-        goto done;
-    I2D_DUP(i2d_PUBKEY, pkey, out, out_len);
-    ok = *out != NULL;
-done:
-    EVP_PKEY_free(pkey);
-    EVP_PKEY_CTX_free(ctx);
-    OSSL_PARAM_free(params);
-    OSSL_PARAM_BLD_free(bld);
-    BN_free(bn);
-    BN_free(be);
-    return ok;
-}
-
 /* Modulus without leading zero bytes (CKA_MODULUS is an unsigned big integer). */
 static void strip_zeros(const uint8_t **p, size_t *len)
 {
@@ -215,7 +179,7 @@ CK_RV mdc_tok_objects_add_container(struct mdc_tok_objects *objs, const struct m
     strip_zeros(&exp, &exp_len);
     if (mdc_mdfs_id_from_modulus(mod, mod_len, id) != MDC_MDFS_OK)
         return CKR_DEVICE_ERROR;
-    if (!rsa_spki(mod, mod_len, exp, exp_len, &spki, &spki_len))
+    if (!mdc_tok_rsa_spki(mod, mod_len, exp, exp_len, &spki, &spki_len))
         return CKR_HOST_MEMORY;
     memset(&cert, 0, sizeof(cert));
     if (c->cert != NULL) {
@@ -365,4 +329,45 @@ struct mdc_tok_object *mdc_tok_objects_find(const struct mdc_tok_objects *objs, 
         if (objs->items[i].handle == h)
             return &objs->items[i];
     return NULL;
+}
+
+CK_RV mdc_tok_objects_add_session_cert(struct mdc_tok_objects *objs, const uint8_t *der,
+                                       size_t len, bool ca, CK_OBJECT_HANDLE handle)
+{
+    struct mdc_tok_object *o = append(objs);
+
+    if (o == NULL)
+        return CKR_HOST_MEMORY;
+    if (!fill_cert(o, der, len) || mdc_mdfs_id_from_cert(der, len, o->id) != MDC_MDFS_OK) {
+        object_free(o);
+        objs->count--;
+        return CKR_ATTRIBUTE_VALUE_INVALID;
+    }
+    o->cls = CKO_CERTIFICATE;
+    o->container = -1;
+    o->category = ca ? 2 : 0;
+    o->session = true;
+    o->handle = handle;
+    snprintf(o->file, sizeof(o->file), "session");
+    o->label = mdc_tok_label_for(der, len, "certificate");
+    if (o->label == NULL) {
+        object_free(o);
+        objs->count--;
+        return CKR_HOST_MEMORY;
+    }
+    return CKR_OK;
+}
+
+bool mdc_tok_objects_remove(struct mdc_tok_objects *objs, CK_OBJECT_HANDLE h)
+{
+    for (size_t i = 0; i < objs->count; i++) {
+        if (objs->items[i].handle != h)
+            continue;
+        object_free(&objs->items[i]);
+        memmove(&objs->items[i], &objs->items[i + 1],
+                (objs->count - i - 1) * sizeof(objs->items[0]));
+        objs->count--;
+        return true;
+    }
+    return false;
 }

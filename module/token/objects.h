@@ -32,6 +32,7 @@ struct mdc_tok_object {
     uint8_t *modulus, *exponent, *spki, *subject, *value, *issuer, *serial;
     size_t modulus_len, exponent_len, spki_len, subject_len, value_len, issuer_len, serial_len;
     CK_ULONG category; /* certificates: 0 unspecified, 2 authority */
+    bool session;      /* CKA_TOKEN false: in memory only, never on the card */
     uint8_t check_value[3];
 };
 
@@ -62,12 +63,23 @@ CK_RV mdc_tok_objects_add_container(struct mdc_tok_objects *objs,
  * that does not parse adds nothing (logged). */
 CK_RV mdc_tok_objects_add_msroots(struct mdc_tok_objects *objs, const uint8_t *file, size_t len);
 
+/* Adds a session certificate (CKA_TOKEN false) from DER; CKA_ID from its
+ * public key like every certificate; `ca` sets the authority category. */
+CK_RV mdc_tok_objects_add_session_cert(struct mdc_tok_objects *objs, const uint8_t *der,
+                                       size_t len, bool ca, CK_OBJECT_HANDLE handle);
+/* Removes the object with this handle; false when there is none. */
+bool mdc_tok_objects_remove(struct mdc_tok_objects *objs, CK_OBJECT_HANDLE h);
+
 /* Give every object of `now` a handle: the handle of the object of `before`
  * with the same class, file and CKA_ID, else a new one from *next. */
 void mdc_tok_objects_assign_handles(struct mdc_tok_objects *now,
                                     const struct mdc_tok_objects *before, CK_OBJECT_HANDLE *next);
 
 struct mdc_tok_object *mdc_tok_objects_find(const struct mdc_tok_objects *objs, CK_OBJECT_HANDLE h);
+
+/* DER SubjectPublicKeyInfo of an RSA key (spki.c); free *out with free(). */
+bool mdc_tok_rsa_spki(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len,
+                      uint8_t **out, size_t *out_len);
 
 /* Label rule: subject CN of the certificate when present, else the name. */
 char *mdc_tok_label_for(const uint8_t *cert, size_t cert_len, const char *name);

@@ -7,6 +7,7 @@
 #ifndef MDC_TOK_INT_H
 #define MDC_TOK_INT_H
 
+#include "mdfs/cmapfile.h"
 #include "token/objects.h"
 #include "token/token.h"
 #include "util/buf.h"
@@ -42,6 +43,7 @@ struct mdc_tok {
     bool objs_valid;
     bool pubkeys_valid;
     struct mdc_tok_objects objs;
+    struct mdc_tok_objects sess; /* session objects (CKA_TOKEN false), host memory only */
     struct mdc_tok_pubkey pubkeys[MDC_TOK_MAX_CONTAINERS];
     CK_OBJECT_HANDLE next_handle;
 
@@ -51,12 +53,16 @@ struct mdc_tok {
     /* Login state, shared by every session of the slot. */
     bool logged_in;
     struct mdc_secret *pin; /* PIN cache (when enabled) */
+    bool so_logged_in;
+    struct mdc_secret *so_key; /* 24-byte admin key of the SO session, wiped on logout */
 };
 
 /* The card went away (removed, swapped): forget connection, cache, login. */
 void mdc_tok_card_lost(struct mdc_tok *tok);
 /* Forget the login (host side; wipes the PIN cache). */
 void mdc_tok_drop_login(struct mdc_tok *tok);
+/* Forget the session objects (all sessions closed, card gone). */
+void mdc_tok_drop_session_objects(struct mdc_tok *tok);
 /* Forget cached objects and public keys. */
 void mdc_tok_drop_cache(struct mdc_tok *tok);
 
@@ -83,6 +89,38 @@ CK_RV mdc_tok_enumerate(struct mdc_tok *tok);
 
 /* PIN verification with the card (inside a transaction). */
 CK_RV mdc_tok_verify(struct mdc_tok *tok, const uint8_t *pin, size_t len);
+
+/* C_Login(CKU_SO) (pinwrite.c). */
+CK_RV mdc_tok_login_so(struct mdc_tok *tok, const uint8_t *pin, size_t len);
+/* Admin key from the SO PIN (48 hex digits); false if malformed. */
+bool mdc_tok_admin_key_parse(const uint8_t *pin, size_t len, uint8_t key[24]);
+/* Admin authentication with the SO session's key (inside a transaction). */
+CK_RV mdc_tok_admin_auth(struct mdc_tok *tok);
+
+/* ---- write transactions (write.c) ---- */
+struct mdc_tok_wr {
+    struct mdc_buf cmap_raw; /* mscp/cmapfile as read in this transaction */
+    bool cmap_absent;
+    mdc_cmapfile cm;
+    struct mdc_buf files; /* names in mscp, NUL-separated (may be empty) */
+    bool bumped;
+    bool changed; /* something was written: the cache is rebuilt at the end */
+};
+/* Open the transaction (cardcf re-read, objects validated) and re-read the
+ * cmapfile and the mscp file list from the card. */
+CK_RV mdc_tok_wr_begin(struct mdc_tok *tok, struct mdc_tok_wr *w);
+/* The single cardcf write of the operation (MDC_CARDCF_* bits). */
+CK_RV mdc_tok_wr_bump(struct mdc_tok *tok, struct mdc_tok_wr *w, unsigned which);
+/* Write w->cm back as mscp/cmapfile. */
+CK_RV mdc_tok_wr_cmap(struct mdc_tok *tok, struct mdc_tok_wr *w);
+/* Names in mscp that are certificate files of container `index` (any
+ * spelling), treating `index` as valid; returns how many (up to max). */
+size_t mdc_tok_wr_certnames(const struct mdc_tok_wr *w, unsigned index, char (*names)[6],
+                            size_t max);
+/* Refresh the cache when something changed, close the transaction, free w. */
+void mdc_tok_wr_end(struct mdc_tok *tok, struct mdc_tok_wr *w);
+/* Card-side error of a write, logged with what was being done. */
+CK_RV mdc_tok_wr_fail(struct mdc_tok *tok, mdc_card_rc rc, const char *what);
 
 /* The PIN cache knob (MDCARD_PIN_CACHE, default on), read once. */
 bool mdc_tok_config_pin_cache(void);

@@ -131,6 +131,7 @@ void mdc_tok_free(struct mdc_tok *tok)
         return;
     mdc_tok_card_lost(tok);
     mdc_tok_drop_cache(tok);
+    mdc_tok_drop_session_objects(tok);
     mdc_buf_free(&tok->cardid);
     mdc_buf_free(&tok->cardcf);
     free(tok->reader);
@@ -151,6 +152,7 @@ void mdc_tok_card_lost(struct mdc_tok *tok)
     tok->snap_valid = false;
     tok->rng = 0;
     mdc_tok_drop_login(tok);
+    mdc_tok_drop_session_objects(tok); /* their sessions are gone with the card */
 }
 
 void mdc_tok_card_removed(struct mdc_tok *tok)

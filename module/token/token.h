@@ -55,7 +55,7 @@ bool mdc_tok_has_rng(const struct mdc_tok *tok);
 
 /* ---- login (login.c) ---- */
 bool mdc_tok_logged_in(const struct mdc_tok *tok);
-/* CKU_USER / CKU_CONTEXT_SPECIFIC; CKU_SO is the write side's. */
+/* CKU_USER / CKU_CONTEXT_SPECIFIC / CKU_SO (admin key as 48 hex digits). */
 CK_RV mdc_tok_login(struct mdc_tok *tok, CK_USER_TYPE user, const uint8_t *pin, size_t len);
 CK_RV mdc_tok_logout(struct mdc_tok *tok);
 /* Host-side logout when the last session closes (no APDU). */
@@ -95,6 +95,43 @@ CK_RV mdc_tok_decrypt(struct mdc_tok *tok, CK_OBJECT_HANDLE h, enum mdc_decrypt_
 CK_RV mdc_tok_check_rng(struct mdc_tok *tok, bool *has_rng);
 /* CKR_RANDOM_NO_RNG when the card has no generator. */
 CK_RV mdc_tok_random(struct mdc_tok *tok, uint8_t *out, size_t len);
+
+/* ---- writes (write.c and one file per operation; DESIGN.md section 5) ----
+ * Each runs as one exclusive transaction: re-read, check, one cardcf bump,
+ * data, then the cache refreshed. A refusal leaves the card untouched. */
+struct mdc_tok_cert_req {
+    const uint8_t *der; /* CKA_VALUE: DER X.509 */
+    size_t der_len;
+    const uint8_t *id; /* CKA_ID as given, or NULL */
+    size_t id_len;
+    bool ca; /* CKA_CERTIFICATE_CATEGORY = 2 */
+};
+/* C_CreateObject(CKO_CERTIFICATE, CKA_TOKEN true). */
+CK_RV mdc_tok_create_cert(struct mdc_tok *tok, const struct mdc_tok_cert_req *req,
+                          CK_OBJECT_HANDLE *out);
+/* C_CreateObject(CKO_CERTIFICATE, CKA_TOKEN false): a session object in
+ * host memory, gone when the slot's last session closes. */
+CK_RV mdc_tok_create_session_cert(struct mdc_tok *tok, const struct mdc_tok_cert_req *req,
+                                  CK_OBJECT_HANDLE *out);
+/* C_GenerateKeyPair(CKM_RSA_PKCS_KEY_PAIR_GEN) into a new container. */
+CK_RV mdc_tok_generate_key_pair(struct mdc_tok *tok, CK_ULONG bits, bool key_exchange,
+                                CK_OBJECT_HANDLE *pub, CK_OBJECT_HANDLE *priv);
+/* C_CreateObject(CKO_PRIVATE_KEY): RSAPrivateKey DER (wiped by the caller). */
+CK_RV mdc_tok_import_key(struct mdc_tok *tok, const uint8_t *der, size_t der_len, CK_ULONG bits,
+                         bool key_exchange, CK_OBJECT_HANDLE *priv);
+/* C_DestroyObject of a token object. */
+CK_RV mdc_tok_destroy(struct mdc_tok *tok, CK_OBJECT_HANDLE h);
+/* C_SetAttributeValue: only CKA_ID with its current value is accepted. */
+CK_RV mdc_tok_set_attributes(struct mdc_tok *tok, CK_OBJECT_HANDLE h, const CK_ATTRIBUTE *tmpl,
+                             CK_ULONG n);
+/* C_SetPIN (user PIN), logged in or not. */
+CK_RV mdc_tok_set_pin(struct mdc_tok *tok, const uint8_t *old_pin, size_t old_len,
+                      const uint8_t *new_pin, size_t new_len);
+/* C_InitPIN: SO logged in; unblock or first PIN. */
+CK_RV mdc_tok_init_pin(struct mdc_tok *tok, const uint8_t *pin, size_t len);
+bool mdc_tok_so_logged_in(const struct mdc_tok *tok);
+/* C_InitToken: so_pin is the admin key as 48 hex digits. */
+CK_RV mdc_tok_init_token(struct mdc_tok *tok, const uint8_t *so_pin, size_t len);
 
 /* Pure parts, exposed for tests. */
 /* serial = last 16 hex digits of cardid, lower case (fewer if cardid is short). */

@@ -60,5 +60,8 @@ int p11_api_apdu_budget(void);
 int p11_api_list(const char *dir, int do_login);
 int p11_api_sign_twice_wait(const char *file);
 int p11_api_sign_pulled(const char *ctl);
+int p11_api_create_cert(const char *path, int do_login);
+int p11_api_cut_op(const char *op, const char *ctl, long cut, const char *arg);
+int p11_api_check_all(const char *dir);
 
 #endif

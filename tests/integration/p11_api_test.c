@@ -576,7 +576,14 @@ int main(int argc, char **argv)
         return p11_api_sign_twice_wait(argv[2]);
     if (argc == 3 && !strcmp(argv[1], "--sign-pulled"))
         return p11_api_sign_pulled(argv[2]);
+    if ((argc == 3 || argc == 4) && !strcmp(argv[1], "--create-cert"))
+        return p11_api_create_cert(argv[2], !(argc == 4 && !strcmp(argv[3], "--no-login")));
+    if (argc == 6 && !strcmp(argv[1], "--cut-op"))
+        return p11_api_cut_op(argv[2], argv[3], strtol(argv[4], NULL, 10), argv[5]);
+    if (argc == 3 && !strcmp(argv[1], "--check-all"))
+        return p11_api_check_all(argv[2]);
     die("usage: p11-api-test [--pin-lock | --ro-session | --apdu-budget | --list DIR [--login] | "
         "--sign-twice-wait FILE | "
-        "--sign-pulled CTL]");
+        "--sign-pulled CTL | --create-cert FILE [--no-login] | --cut-op OP CTL N ARG | "
+        "--check-all DIR]");
 }

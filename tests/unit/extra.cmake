@@ -46,7 +46,7 @@ endif()
 
 # test_gids_edge_*: the GIDS card edge against the scripted fake card of
 # fake_card.c (a companion, not a test: the glob only takes test_*.c).
-foreach(edge_test test_gids_edge_read test_gids_edge_crypto)
+foreach(edge_test test_gids_edge_read test_gids_edge_crypto test_gids_edge_write)
   if(TARGET ${edge_test})
     target_sources(${edge_test} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/fake_card.c)
     target_include_directories(${edge_test} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
@@ -57,6 +57,11 @@ foreach(edge_test test_gids_edge_read test_gids_edge_crypto)
     endforeach()
   endif()
 endforeach()
+
+# test_gids_edge_write: a known host challenge for the admin authentication.
+if(TARGET test_gids_edge_write)
+  target_link_options(test_gids_edge_write PRIVATE "LINKER:--wrap=RAND_bytes")
+endif()
 
 # test_p11_sessions: the same fake reader list behind sessions and slot events.
 if(TARGET test_p11_sessions)

@@ -24,6 +24,7 @@ static const struct {
     {CKM_SHA1_RSA_PKCS_PSS, SV},   {CKM_SHA224_RSA_PKCS_PSS, SV},
     {CKM_SHA256_RSA_PKCS_PSS, SV}, {CKM_SHA384_RSA_PKCS_PSS, SV},
     {CKM_SHA512_RSA_PKCS_PSS, SV}, {CKM_RSA_PKCS_OAEP, CKF_HW | CKF_ENCRYPT | CKF_DECRYPT},
+    {CKM_RSA_PKCS_KEY_PAIR_GEN, CKF_HW | CKF_GENERATE_KEY_PAIR},
     {CKM_SHA_1, CKF_DIGEST},       {CKM_SHA224, CKF_DIGEST},
     {CKM_SHA256, CKF_DIGEST},      {CKM_SHA384, CKF_DIGEST},
     {CKM_SHA512, CKF_DIGEST},
@@ -82,7 +83,7 @@ static void test_info(void **state)
 
     assert_int_equal(mdc_p11_mech_info(CKM_MD5, 1024, 4096, &info), CKR_MECHANISM_INVALID);
     assert_int_equal(mdc_p11_mech_info(CKM_ECDSA, 1024, 4096, &info), CKR_MECHANISM_INVALID);
-    assert_int_equal(mdc_p11_mech_info(CKM_RSA_PKCS_KEY_PAIR_GEN, 1024, 4096, &info),
+    assert_int_equal(mdc_p11_mech_info(CKM_RSA_X9_31_KEY_PAIR_GEN, 1024, 4096, &info),
                      CKR_MECHANISM_INVALID);
     assert_int_equal(mdc_p11_mech_info(CKM_RSA_PKCS, 1024, 4096, NULL), CKR_ARGUMENTS_BAD);
 }
