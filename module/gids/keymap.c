@@ -5,19 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint16_t get_le16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static void put_le16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v & 0xffu);
-    p[1] = (uint8_t)(v >> 8);
-}
-
 mdc_mdfs_rv mdc_gids_keymap_parse(const uint8_t *buf, size_t len, mdc_gids_keymap *out)
 {
+    mdc_mdfs_rv rv;
     size_t n, i;
 
     if (out == NULL || (buf == NULL && len != 0))
@@ -26,13 +16,10 @@ mdc_mdfs_rv mdc_gids_keymap_parse(const uint8_t *buf, size_t len, mdc_gids_keyma
     out->count = 0;
     if (len == 0)
         return MDC_MDFS_OK;
-    if (buf[0] != MDC_GIDS_KEYMAP_VERSION)
-        return MDC_MDFS_ERR_VERSION;
-    if ((len - 1) % MDC_GIDS_KEYMAP_RECORD_SIZE != 0)
-        return len - 1 < MDC_GIDS_KEYMAP_RECORD_SIZE ? MDC_MDFS_ERR_TRUNCATED : MDC_MDFS_ERR_RAGGED;
-    n = (len - 1) / MDC_GIDS_KEYMAP_RECORD_SIZE;
-    if (n > MDC_GIDS_KEYMAP_MAX_RECORDS)
-        return MDC_MDFS_ERR_TOO_LARGE;
+    rv = mdc_mdfs_versioned_records(buf, len, MDC_GIDS_KEYMAP_VERSION, MDC_GIDS_KEYMAP_RECORD_SIZE,
+                                    MDC_GIDS_KEYMAP_MAX_RECORDS, &n);
+    if (rv != MDC_MDFS_OK)
+        return rv;
     if (n == 0)
         return MDC_MDFS_OK;
     out->records = calloc(n, sizeof(*out->records));
@@ -41,13 +28,12 @@ mdc_mdfs_rv mdc_gids_keymap_parse(const uint8_t *buf, size_t len, mdc_gids_keyma
     for (i = 0; i < n; i++) {
         const uint8_t *p = buf + 1 + i * MDC_GIDS_KEYMAP_RECORD_SIZE;
         mdc_gids_keymap_record *r = &out->records[i];
-        r->state = (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-                   ((uint32_t)p[3] << 24);
+        r->state = mdc_mdfs_get_le32(p);
         r->alg = p[4];
         r->key_type = p[5];
-        r->key_fid = get_le16(p + 6);
-        r->unknown = get_le16(p + 8);
-        r->pad = get_le16(p + 10);
+        r->key_fid = mdc_mdfs_get_le16(p + 6);
+        r->unknown = mdc_mdfs_get_le16(p + 8);
+        r->pad = mdc_mdfs_get_le16(p + 10);
     }
     out->count = n;
     return MDC_MDFS_OK;
@@ -78,9 +64,9 @@ mdc_mdfs_rv mdc_gids_keymap_build(const mdc_gids_keymap *km, uint8_t **out, size
         p[3] = (uint8_t)(r->state >> 24);
         p[4] = r->alg;
         p[5] = r->key_type;
-        put_le16(p + 6, r->key_fid);
-        put_le16(p + 8, r->unknown);
-        put_le16(p + 10, r->pad);
+        mdc_mdfs_put_le16(p + 6, r->key_fid);
+        mdc_mdfs_put_le16(p + 8, r->unknown);
+        mdc_mdfs_put_le16(p + 10, r->pad);
     }
     *out = buf;
     *out_len = len;

@@ -8,21 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static uint32_t get_le32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-static void put_le32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)(v & 0xffu);
-    p[1] = (uint8_t)((v >> 8) & 0xffu);
-    p[2] = (uint8_t)((v >> 16) & 0xffu);
-    p[3] = (uint8_t)(v >> 24);
-}
-
 mdc_mdfs_rv mdc_gids_mft_parse(const uint8_t *buf, size_t len, mdc_gids_mft *out)
 {
+    mdc_mdfs_rv rv;
     size_t n, i;
 
     if (out == NULL || (buf == NULL && len != 0))
@@ -31,13 +19,10 @@ mdc_mdfs_rv mdc_gids_mft_parse(const uint8_t *buf, size_t len, mdc_gids_mft *out
     out->count = 0;
     if (len == 0)
         return MDC_MDFS_ERR_TRUNCATED;
-    if (buf[0] != MDC_GIDS_MFT_VERSION)
-        return MDC_MDFS_ERR_VERSION;
-    if ((len - 1) % MDC_GIDS_MFT_RECORD_SIZE != 0)
-        return len - 1 < MDC_GIDS_MFT_RECORD_SIZE ? MDC_MDFS_ERR_TRUNCATED : MDC_MDFS_ERR_RAGGED;
-    n = (len - 1) / MDC_GIDS_MFT_RECORD_SIZE;
-    if (n > MDC_GIDS_MFT_MAX_RECORDS)
-        return MDC_MDFS_ERR_TOO_LARGE;
+    rv = mdc_mdfs_versioned_records(buf, len, MDC_GIDS_MFT_VERSION, MDC_GIDS_MFT_RECORD_SIZE,
+                                    MDC_GIDS_MFT_MAX_RECORDS, &n);
+    if (rv != MDC_MDFS_OK)
+        return rv;
     if (n == 0)
         return MDC_MDFS_OK;
     out->records = calloc(n, sizeof(*out->records));
@@ -49,8 +34,8 @@ mdc_mdfs_rv mdc_gids_mft_parse(const uint8_t *buf, size_t len, mdc_gids_mft *out
         memcpy(r->dir, p, MDC_GIDS_MFT_NAME_FIELD);
         memcpy(r->file, p + 9, MDC_GIDS_MFT_NAME_FIELD);
         memcpy(r->pad, p + 18, sizeof(r->pad));
-        r->tag = get_le32(p + 20);
-        r->ef = get_le32(p + 24);
+        r->tag = mdc_mdfs_get_le32(p + 20);
+        r->ef = mdc_mdfs_get_le32(p + 24);
     }
     out->count = n;
     return MDC_MDFS_OK;
@@ -78,8 +63,8 @@ mdc_mdfs_rv mdc_gids_mft_build(const mdc_gids_mft *t, uint8_t **out, size_t *out
         memcpy(p, r->dir, MDC_GIDS_MFT_NAME_FIELD);
         memcpy(p + 9, r->file, MDC_GIDS_MFT_NAME_FIELD);
         memcpy(p + 18, r->pad, sizeof(r->pad));
-        put_le32(p + 20, r->tag);
-        put_le32(p + 24, r->ef);
+        mdc_mdfs_put_le32(p + 20, r->tag);
+        mdc_mdfs_put_le32(p + 24, r->ef);
     }
     *out = buf;
     *out_len = len;

@@ -4,17 +4,6 @@
 
 #include <string.h>
 
-static uint16_t get_le16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static void put_le16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v & 0xffu);
-    p[1] = (uint8_t)(v >> 8);
-}
-
 mdc_mdfs_rv mdc_mdfs_cardcf_parse(const uint8_t *buf, size_t len, mdc_cardcf *out)
 {
     if (out == NULL || (buf == NULL && len != 0))
@@ -25,8 +14,8 @@ mdc_mdfs_rv mdc_mdfs_cardcf_parse(const uint8_t *buf, size_t len, mdc_cardcf *ou
         return MDC_MDFS_ERR_TOO_LARGE;
     out->version = buf[0];
     out->pins = buf[1];
-    out->containers = get_le16(buf + 2);
-    out->files = get_le16(buf + 4);
+    out->containers = mdc_mdfs_get_le16(buf + 2);
+    out->files = mdc_mdfs_get_le16(buf + 4);
     return MDC_MDFS_OK;
 }
 
@@ -46,9 +35,9 @@ mdc_mdfs_rv mdc_mdfs_cardcf_bump(const uint8_t *in, size_t len, unsigned which, 
     if (which & MDC_CARDCF_PINS)
         out[1] = (uint8_t)(cf.pins + 1u);
     if (which & MDC_CARDCF_CONTAINERS)
-        put_le16(out + 2, (uint16_t)(cf.containers + 1u));
+        mdc_mdfs_put_le16(out + 2, (uint16_t)(cf.containers + 1u));
     if (which & MDC_CARDCF_FILES)
-        put_le16(out + 4, (uint16_t)(cf.files + 1u));
+        mdc_mdfs_put_le16(out + 4, (uint16_t)(cf.files + 1u));
     return MDC_MDFS_OK;
 }
 

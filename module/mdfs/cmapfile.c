@@ -7,17 +7,6 @@
 
 #define NAME_UNITS (MDC_CMAP_NAME_BYTES / 2)
 
-static uint16_t get_le16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
-
-static void put_le16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v & 0xffu);
-    p[1] = (uint8_t)(v >> 8);
-}
-
 mdc_mdfs_rv mdc_mdfs_cmap_parse(const uint8_t *buf, size_t len, mdc_cmapfile *out)
 {
     size_t n, i;
@@ -42,8 +31,8 @@ mdc_mdfs_rv mdc_mdfs_cmap_parse(const uint8_t *buf, size_t len, mdc_cmapfile *ou
         memcpy(recs[i].name, p, MDC_CMAP_NAME_BYTES);
         recs[i].flags = p[80];
         recs[i].reserved = p[81];
-        recs[i].sig_key_bits = get_le16(p + 82);
-        recs[i].kx_key_bits = get_le16(p + 84);
+        recs[i].sig_key_bits = mdc_mdfs_get_le16(p + 82);
+        recs[i].kx_key_bits = mdc_mdfs_get_le16(p + 84);
     }
     out->records = recs;
     out->count = n;
@@ -72,8 +61,8 @@ mdc_mdfs_rv mdc_mdfs_cmap_build(const mdc_cmapfile *cm, uint8_t **out, size_t *o
         memcpy(p, r->name, MDC_CMAP_NAME_BYTES);
         p[80] = r->flags;
         p[81] = r->reserved;
-        put_le16(p + 82, r->sig_key_bits);
-        put_le16(p + 84, r->kx_key_bits);
+        mdc_mdfs_put_le16(p + 82, r->sig_key_bits);
+        mdc_mdfs_put_le16(p + 84, r->kx_key_bits);
     }
     *out = buf;
     *out_len = cm->count * MDC_CMAP_RECORD_SIZE;
@@ -253,7 +242,7 @@ mdc_mdfs_rv mdc_mdfs_cmap_name_set(mdc_cmap_record *r, const char *name)
     }
     memset(r->name, 0, sizeof(r->name));
     for (i = 0; i < n; i++)
-        put_le16(r->name + 2 * i, units[i]);
+        mdc_mdfs_put_le16(r->name + 2 * i, units[i]);
     return MDC_MDFS_OK;
 }
 
@@ -288,7 +277,7 @@ mdc_mdfs_rv mdc_mdfs_cmap_name_get(const mdc_cmap_record *r, char *out, size_t o
     if (r == NULL || out == NULL || out_size == 0)
         return MDC_MDFS_ERR_ARGS;
     while (i < NAME_UNITS) {
-        uint32_t cp = get_le16(r->name + 2 * i);
+        uint32_t cp = mdc_mdfs_get_le16(r->name + 2 * i);
         char enc[4];
         size_t n;
 
@@ -296,7 +285,7 @@ mdc_mdfs_rv mdc_mdfs_cmap_name_get(const mdc_cmap_record *r, char *out, size_t o
             break;
         i++;
         if (cp >= 0xd800u && cp <= 0xdbffu && i < NAME_UNITS) {
-            uint32_t lo = get_le16(r->name + 2 * i);
+            uint32_t lo = mdc_mdfs_get_le16(r->name + 2 * i);
             if (lo >= 0xdc00u && lo <= 0xdfffu) {
                 cp = 0x10000u + ((cp - 0xd800u) << 10) + (lo - 0xdc00u);
                 i++;
@@ -322,7 +311,7 @@ static bool name_equals(const mdc_cmap_record *r, const uint8_t *units)
     size_t i;
 
     for (i = 0; i < NAME_UNITS; i++) {
-        uint16_t a = get_le16(r->name + 2 * i), b = get_le16(units + 2 * i);
+        uint16_t a = mdc_mdfs_get_le16(r->name + 2 * i), b = mdc_mdfs_get_le16(units + 2 * i);
         if (a >= 'A' && a <= 'Z')
             a = (uint16_t)(a + ('a' - 'A'));
         if (b >= 'A' && b <= 'Z')

@@ -41,3 +41,19 @@ void mdc_mdfs_free(void *buf)
 {
     free(buf);
 }
+
+mdc_mdfs_rv mdc_mdfs_versioned_records(const uint8_t *buf, size_t len, uint8_t version,
+                                       size_t record_size, size_t max_records, size_t *count)
+{
+    if (buf == NULL || len == 0 || record_size == 0 || count == NULL)
+        return MDC_MDFS_ERR_ARGS;
+    *count = 0;
+    if (buf[0] != version)
+        return MDC_MDFS_ERR_VERSION;
+    if ((len - 1) % record_size != 0)
+        return len - 1 < record_size ? MDC_MDFS_ERR_TRUNCATED : MDC_MDFS_ERR_RAGGED;
+    if ((len - 1) / record_size > max_records)
+        return MDC_MDFS_ERR_TOO_LARGE;
+    *count = (len - 1) / record_size;
+    return MDC_MDFS_OK;
+}

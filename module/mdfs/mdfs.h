@@ -33,4 +33,36 @@ const char *mdc_mdfs_rv_name(mdc_mdfs_rv rv);
 /* Releases a buffer returned through a uint8_t ** out-parameter of this library. */
 void mdc_mdfs_free(void *buf);
 
+/*
+ * Number of records in a "version byte + fixed-size records" file (master
+ * table, keymap): ERR_VERSION for another first byte, ERR_TRUNCATED when
+ * less than one record follows it, ERR_RAGGED for a partial record after
+ * whole ones, ERR_TOO_LARGE above max_records. len must be at least 1.
+ */
+mdc_mdfs_rv mdc_mdfs_versioned_records(const uint8_t *buf, size_t len, uint8_t version,
+                                       size_t record_size, size_t max_records, size_t *count);
+
+/* Little-endian fields, as every minidriver structure stores them. */
+static inline uint16_t mdc_mdfs_get_le16(const uint8_t *p)
+{
+    return (uint16_t)(p[0] | (p[1] << 8));
+}
+
+static inline void mdc_mdfs_put_le16(uint8_t *p, uint16_t v)
+{
+    p[0] = (uint8_t)(v & 0xffu);
+    p[1] = (uint8_t)(v >> 8);
+}
+
+static inline uint32_t mdc_mdfs_get_le32(const uint8_t *p)
+{
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static inline void mdc_mdfs_put_le32(uint8_t *p, uint32_t v)
+{
+    mdc_mdfs_put_le16(p, (uint16_t)(v & 0xffffu));
+    mdc_mdfs_put_le16(p + 2, (uint16_t)(v >> 16));
+}
+
 #endif
