@@ -36,13 +36,18 @@ if(TARGET test_pcsc_fake)
   endforeach()
 endif()
 
-# test_p11_slots: a fake reader list behind the slot table.
-if(TARGET test_p11_slots)
-  foreach(fn SCardEstablishContext SCardReleaseContext SCardIsValidContext SCardListReaders
-             SCardGetStatusChange)
-    target_link_options(test_p11_slots PRIVATE "LINKER:--wrap=${fn}")
-  endforeach()
-endif()
+# test_p11_slots, test_p11_sessions: the fake reader list of fake_readers.c
+# behind the slot table, sessions and slot events.
+foreach(reader_test test_p11_slots test_p11_sessions)
+  if(TARGET ${reader_test})
+    target_sources(${reader_test} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/fake_readers.c)
+    target_include_directories(${reader_test} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+    foreach(fn SCardEstablishContext SCardReleaseContext SCardIsValidContext SCardListReaders
+               SCardGetStatusChange)
+      target_link_options(${reader_test} PRIVATE "LINKER:--wrap=${fn}")
+    endforeach()
+  endif()
+endforeach()
 
 # test_gids_edge_*: the GIDS card edge against the scripted fake card of
 # fake_card.c (a companion, not a test: the glob only takes test_*.c).
@@ -63,10 +68,3 @@ if(TARGET test_gids_edge_write)
   target_link_options(test_gids_edge_write PRIVATE "LINKER:--wrap=RAND_bytes")
 endif()
 
-# test_p11_sessions: the same fake reader list behind sessions and slot events.
-if(TARGET test_p11_sessions)
-  foreach(fn SCardEstablishContext SCardReleaseContext SCardIsValidContext SCardListReaders
-             SCardGetStatusChange)
-    target_link_options(test_p11_sessions PRIVATE "LINKER:--wrap=${fn}")
-  endforeach()
-endif()

@@ -14,72 +14,15 @@
 #include <cmocka.h>
 #include <winscard.h>
 
+#include "fake_readers.h"
 #include "pkcs11/p11.h"
-
-static const char *readers[4];
-static bool cards[4];
-
-LONG __wrap_SCardEstablishContext(DWORD, LPCVOID, LPCVOID, LPSCARDCONTEXT);
-LONG __wrap_SCardReleaseContext(SCARDCONTEXT);
-LONG __wrap_SCardIsValidContext(SCARDCONTEXT);
-LONG __wrap_SCardListReaders(SCARDCONTEXT, LPCSTR, LPSTR, LPDWORD);
-LONG __wrap_SCardGetStatusChange(SCARDCONTEXT, DWORD, SCARD_READERSTATE *, DWORD);
-
-LONG __wrap_SCardEstablishContext(DWORD s, LPCVOID a, LPCVOID b, LPSCARDCONTEXT c)
-{
-    (void)s, (void)a, (void)b;
-    *c = 1;
-    return SCARD_S_SUCCESS;
-}
-LONG __wrap_SCardReleaseContext(SCARDCONTEXT c)
-{
-    (void)c;
-    return SCARD_S_SUCCESS;
-}
-LONG __wrap_SCardIsValidContext(SCARDCONTEXT c)
-{
-    (void)c;
-    return SCARD_S_SUCCESS;
-}
-
-LONG __wrap_SCardListReaders(SCARDCONTEXT c, LPCSTR g, LPSTR out, LPDWORD len)
-{
-    char multi[256];
-    size_t n = 0;
-
-    (void)c, (void)g;
-    for (int i = 0; i < 4 && readers[i]; i++) {
-        strcpy(multi + n, readers[i]);
-        n += strlen(readers[i]) + 1;
-    }
-    if (n == 0)
-        return SCARD_E_NO_READERS_AVAILABLE;
-    multi[n++] = '\0';
-    if (out != NULL) {
-        assert_true(*len >= n);
-        memcpy(out, multi, n);
-    }
-    *len = (DWORD)n;
-    return SCARD_S_SUCCESS;
-}
-
-LONG __wrap_SCardGetStatusChange(SCARDCONTEXT c, DWORD t, SCARD_READERSTATE *st, DWORD n)
-{
-    (void)c, (void)t;
-    for (DWORD i = 0; i < n; i++) {
-        st[i].dwEventState = SCARD_STATE_EMPTY;
-        for (int r = 0; r < 4 && readers[r]; r++)
-            if (strcmp(readers[r], st[i].szReader) == 0 && cards[r])
-                st[i].dwEventState = SCARD_STATE_PRESENT;
-    }
-    return SCARD_S_SUCCESS;
-}
 
 static void plug(const char *a, bool ca, const char *b, bool cb)
 {
-    memset(readers, 0, sizeof(readers));
-    readers[0] = a, cards[0] = ca;
-    readers[1] = b, cards[1] = cb;
+    const char *const names[2] = {a, b};
+    const bool present[2] = {ca, cb};
+
+    fake_readers_plug(names, present, 2);
 }
 
 static int init(void **state)
@@ -155,7 +98,11 @@ static void test_slot_events(void **state)
     assert_int_equal(mdc_p11_wait_for_slot_event(CKF_DONT_BLOCK, &id), CKR_NO_EVENT);
 
     /* A new reader: an event, with the next slot ID. */
-    readers[2] = "Reader C";
+    {
+        const char *const names[3] = {"Reader A", "Reader B", "Reader C"};
+        const bool present[3] = {true, true, false};
+        fake_readers_plug(names, present, 3);
+    }
     assert_int_equal(mdc_p11_wait_for_slot_event(CKF_DONT_BLOCK, &id), CKR_OK);
     assert_int_equal(id, 2);
     assert_int_equal(mdc_p11_slot_list(CK_FALSE, NULL, &n), CKR_OK);
@@ -163,7 +110,11 @@ static void test_slot_events(void **state)
 
     /* The card leaves A: an event (even without blocking, the same call),
      * and the session of that card is gone. */
-    cards[0] = false;
+    {
+        const char *const names[3] = {"Reader A", "Reader B", "Reader C"};
+        const bool present[3] = {false, true, false};
+        fake_readers_plug(names, present, 3);
+    }
     assert_int_equal(mdc_p11_wait_for_slot_event(0, &id), CKR_OK);
     assert_int_equal(id, 0);
     assert_int_equal(mdc_p11_session_info(h, &si), CKR_SESSION_HANDLE_INVALID);
