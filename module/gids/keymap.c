@@ -58,10 +58,7 @@ mdc_mdfs_rv mdc_gids_keymap_build(const mdc_gids_keymap *km, uint8_t **out, size
     for (i = 0; i < km->count; i++) {
         const mdc_gids_keymap_record *r = &km->records[i];
         uint8_t *p = buf + 1 + i * MDC_GIDS_KEYMAP_RECORD_SIZE;
-        p[0] = (uint8_t)(r->state & 0xffu);
-        p[1] = (uint8_t)((r->state >> 8) & 0xffu);
-        p[2] = (uint8_t)((r->state >> 16) & 0xffu);
-        p[3] = (uint8_t)(r->state >> 24);
+        mdc_mdfs_put_le32(p, r->state);
         p[4] = r->alg;
         p[5] = r->key_type;
         mdc_mdfs_put_le16(p + 6, r->key_fid);
