@@ -4,6 +4,7 @@
 #   make demo     offline enrollment on the built-in simulated card
 #   make check    every test: gcc build, then clang with ASan+UBSan and short fuzz runs
 #   make fuzz     clang fuzzers for FUZZ_SECONDS each (default 600)
+#   make bench    APDUs, bytes and time per scenario, mdcard against OpenSC (build/bench.json)
 #   make deps     install the Debian packages listed in tests/debian-packages.txt
 JOBS ?= $(shell nproc)
 FUZZ_SECONDS ?= 600
@@ -12,7 +13,7 @@ BUILD ?= build
 ASAN_BUILD ?= build-asan
 CTEST_FLAGS ?= --output-on-failure -j$(JOBS)
 
-.PHONY: all deps configure build demo check check-gcc check-asan fuzz clean
+.PHONY: all deps configure build demo check check-gcc check-asan fuzz bench clean
 
 all: build
 
@@ -43,6 +44,9 @@ fuzz: deps
 	@test -f $(ASAN_BUILD)/CMakeCache.txt || cmake -S . -B $(ASAN_BUILD) \
 	  -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=Debug -DMDCARD_SANITIZE=ON -DMDCARD_FUZZ=ON
 	cmake --build $(ASAN_BUILD) -j$(JOBS) --target fuzz
+
+bench: deps build
+	MDCARD_BUILD_DIR=$(BUILD) tests/bench/run
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
