@@ -65,7 +65,7 @@ mdc_card_rc mdc_gids_read_file(struct mdc_card *card, const char *dir, const cha
     if (frv != MDC_MDFS_OK)
         return (mdc_card_rc){MDC_CARD_ARGS, 0};
     r = &mft->records[idx];
-    if (r->ef == 0 || r->ef > 0xFFFFu || r->tag == 0 || r->tag > 0xFFFFu) {
+    if (!mdc_gids_mft_location_usable(r->ef, r->tag)) {
         MDC_WARN(MDC_CAT_GIDS, "master table points '%s/%s' at EF %08X DO %08X: unusable", dir,
                  name, (unsigned)r->ef, (unsigned)r->tag);
         return (mdc_card_rc){MDC_CARD_BAD_RESPONSE, 0};

@@ -168,7 +168,7 @@ mdc_mdfs_rv mdc_gids_mft_find_location(const mdc_gids_mft *t, uint32_t ef, uint3
     return MDC_MDFS_ERR_NOT_FOUND;
 }
 
-static int valid_location(uint32_t ef, uint32_t tag)
+bool mdc_gids_mft_location_usable(uint32_t ef, uint32_t tag)
 {
     return ef != 0 && ef <= 0xffffu && tag != 0 && tag <= 0xffffu;
 }
@@ -200,7 +200,7 @@ mdc_mdfs_rv mdc_gids_mft_add(mdc_gids_mft *t, const char *dir, const char *file,
     size_t idx;
 
     if (t == NULL || (t->records == NULL && t->count != 0) || name_len(dir) < 0 ||
-        name_len(file) <= 0 || !valid_location(ef, tag))
+        name_len(file) <= 0 || !mdc_gids_mft_location_usable(ef, tag))
         return MDC_MDFS_ERR_ARGS;
     if (dir == NULL)
         dir = "";
@@ -235,7 +235,7 @@ mdc_mdfs_rv mdc_gids_mft_repoint(mdc_gids_mft *t, const char *dir, const char *f
     size_t idx, other;
     mdc_mdfs_rv rv;
 
-    if (file == NULL || file[0] == '\0' || !valid_location(ef, tag))
+    if (file == NULL || file[0] == '\0' || !mdc_gids_mft_location_usable(ef, tag))
         return MDC_MDFS_ERR_ARGS;
     rv = mdc_gids_mft_find(t, dir, file, &idx);
     if (rv != MDC_MDFS_OK)

@@ -9,6 +9,8 @@
 
 #include "mdfs/mdfs.h"
 
+#include <stdbool.h>
+
 #define MDC_GIDS_MFT_VERSION 0x01
 #define MDC_GIDS_MFT_RECORD_SIZE 28
 #define MDC_GIDS_MFT_NAME_FIELD 9 /* bytes per name field, NUL padded */
@@ -62,6 +64,8 @@ void mdc_gids_mft_names(const mdc_gids_mft_record *r, char dir[MDC_GIDS_MFT_NAME
 mdc_mdfs_rv mdc_gids_mft_find(const mdc_gids_mft *t, const char *dir, const char *file,
                               size_t *index);
 /* Record that points at (ef, tag), file records only. */
+/* An (EF, DO tag) pair a file can live at: both non-zero and 16-bit. */
+bool mdc_gids_mft_location_usable(uint32_t ef, uint32_t tag);
 mdc_mdfs_rv mdc_gids_mft_find_location(const mdc_gids_mft *t, uint32_t ef, uint32_t tag,
                                        size_t *index);
 

@@ -17,8 +17,7 @@ static void note_location(struct mdc_card *card, const mdc_gids_mft *t, const ch
 
     if (mdc_gids_mft_find(t, "", name, &i) != MDC_MDFS_OK)
         return;
-    if (t->records[i].ef == 0 || t->records[i].ef > 0xFFFFu || t->records[i].tag == 0 ||
-        t->records[i].tag > 0xFFFFu)
+    if (!mdc_gids_mft_location_usable(t->records[i].ef, t->records[i].tag))
         return;
     if (loc->ef != t->records[i].ef || loc->tag != t->records[i].tag)
         MDC_INFO(MDC_CAT_GIDS, "%s lives at %04X/%04X on this card", name,

@@ -138,11 +138,6 @@ mdc_card_rc mdc_gids_table_put(struct mdc_card *card)
     return rc;
 }
 
-static bool valid_location(const mdc_gids_mft_record *r)
-{
-    return r->ef != 0 && r->ef <= 0xFFFFu && r->tag != 0 && r->tag <= 0xFFFFu;
-}
-
 static mdc_card_rc mdfs_rc(mdc_mdfs_rv prv)
 {
     switch (prv) {
@@ -198,7 +193,7 @@ mdc_card_rc mdc_gids_write_file(struct mdc_card *card, const char *dir, const ch
     prv = mdc_gids_mft_find(mft, dir, name, &idx);
     if (prv != MDC_MDFS_OK)
         return mdfs_rc(prv);
-    if (!valid_location(&mft->records[idx])) {
+    if (!mdc_gids_mft_location_usable(mft->records[idx].ef, mft->records[idx].tag)) {
         MDC_WARN(MDC_CAT_GIDS, "'%s/%s' has no usable location in the master table", dir, name);
         return (mdc_card_rc){MDC_CARD_BAD_RESPONSE, 0};
     }
@@ -301,7 +296,7 @@ mdc_card_rc mdc_gids_delete_file(struct mdc_card *card, const char *dir, const c
     prv = mdc_gids_mft_find(mft, dir, name, &idx);
     if (prv != MDC_MDFS_OK)
         return mdfs_rc(prv);
-    located = valid_location(&mft->records[idx]);
+    located = mdc_gids_mft_location_usable(mft->records[idx].ef, mft->records[idx].tag);
     ef = (uint16_t)mft->records[idx].ef;
     tag = (uint16_t)mft->records[idx].tag;
     prv = mdc_gids_mft_remove(mft, dir, name);
