@@ -124,5 +124,10 @@ CK_RV mdc_tok_wr_fail(struct mdc_tok *tok, mdc_card_rc rc, const char *what);
 
 /* The PIN cache knob (MDCARD_PIN_CACHE, default on), read once. */
 bool mdc_tok_config_pin_cache(void);
+/* On-disk cache of public card data (DESIGN.md 6): on unless configured off. */
+bool mdc_tok_config_disk_cache(void);
+/* Its directory from the configuration, or NULL for $XDG_CACHE_HOME/mdcard
+ * (~/.cache/mdcard when XDG_CACHE_HOME is unset). */
+const char *mdc_tok_config_cache_dir(void);
 
 #endif

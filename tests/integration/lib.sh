@@ -325,3 +325,19 @@ container_of() {
         fi
     done
 }
+
+# ---- The application tests' starting point -----------------------------------
+# enrolled_card CN: the card every application test starts from — a 2048-bit
+# key generated through mdcard, a certificate for it issued by the test CA and
+# written through mdcard (pkcs11-tool --write-object). Sets ENROLLED_ID (the
+# CKA_ID, hex) and ENROLLED_URI_ID (the same, %-escaped for pkcs11: URIs);
+# writes $T/ca.pem, $T/user.cert.der, $T/user.cert.pem, $T/user.pub.pem.
+# Checks that mdcard lists the certificate under the key's ID before returning.
+enrolled_card() {
+    ENROLLED_ID=$(md_keygen user)
+    issue_cert "$T/user.pub.pem" "$1" "$T/user.cert.der"
+    ok openssl x509 -inform DER -in "$T/user.cert.der" -out "$T/user.cert.pem"
+    md_write_cert "$T/user.cert.der"
+    [ "$(cert_ids mdcard)" = "$ENROLLED_ID" ] || fail "the enrolled certificate is not listed under $ENROLLED_ID"
+    ENROLLED_URI_ID=$(printf '%s' "$ENROLLED_ID" | sed 's/../%&/g')
+}
