@@ -6,6 +6,7 @@
  */
 #include "pkcs11/p11.h"
 
+#include "token/config.h"
 #include "util/hex.h"
 #include "util/log.h"
 
@@ -114,6 +115,7 @@ CK_RV mdc_p11_initialize(CK_VOID_PTR init_args)
     CK_RV rv;
 
     memset(&cb, 0, sizeof(cb));
+    mdc_tok_config_load(); /* once per process: log settings before anything else */
     rv = parse_args(init_args, &app, &cb);
     if (rv != CKR_OK)
         return rv;

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * Logging: levels and categories chosen by MDCARD_DEBUG ("debug",
- * "trace:gids,apdu", "2"), output to MDCARD_LOG (a file) or stderr. Off by
- * default. Each line names its category and function. Never log secrets.
+ * "trace:gids,apdu", "2"), output to MDCARD_LOG (a file) or stderr; the
+ * configuration file's log_level and log_file apply where those variables
+ * are not set. Off by default. Each line names its category and function.
+ * Never log secrets.
  */
 #ifndef MDC_UTIL_LOG_H
 #define MDC_UTIL_LOG_H
@@ -40,6 +42,19 @@ void mdc_log_write(enum mdc_log_cat cat, enum mdc_log_level level, const char *f
 bool mdc_log_parse_spec(const char *spec, enum mdc_log_level levels[MDC_CAT_COUNT]);
 
 const char *mdc_log_cat_name(enum mdc_log_cat cat);
+const char *mdc_log_level_name(enum mdc_log_level level);
+
+/* Settings from the configuration file (NULL: not set there), applied under
+ * the environment: a valid MDCARD_DEBUG wins over `levels`, a non-empty
+ * MDCARD_LOG over `path`. Returns false with errno set when `path` is used
+ * and cannot be opened (lines then go to stderr). */
+bool mdc_log_configure(const enum mdc_log_level levels[MDC_CAT_COUNT], const char *path);
+
+/* A line written whatever the levels say (to the log file when one is open,
+ * else stderr): problems a user must see with logging off, such as a broken
+ * configuration file. */
+void mdc_log_always(enum mdc_log_cat cat, enum mdc_log_level level, const char *func,
+                    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 #define MDC_LOG(cat, level, ...)                                                                   \
     do {                                                                                           \
