@@ -69,6 +69,7 @@ static void gids_close(struct mdc_card *card)
     if (card == NULL)
         return;
     mdc_gids_table_drop(card);
+    mdc_buf_free(&card->probe);
     mdc_pcsc_disconnect(card->conn);
     free(card);
 }
@@ -127,6 +128,21 @@ static mdc_card_rc gids_card_info(struct mdc_card *card, struct mdc_card_info *i
         info->version_major = card->aid[9];
     if (card->aid_len >= 11)
         info->version_minor = card->aid[10];
+    /* A cardid at its remembered place marks an initialized card at the
+     * cost of the APDU the token layer's next read of cardid saves: a warm
+     * start stays at SELECT + cardid + cardcf (DESIGN.md section 8). */
+    if (!card->mft_cached) {
+        rc = mdc_gids_get_data(card->conn, card->loc_cardid.ef, card->loc_cardid.tag, &card->probe);
+        if (rc.status == MDC_CARD_OK && card->probe.len != 0) {
+            card->probe_cached = true;
+            info->fs_present = true;
+            return rc;
+        }
+        mdc_buf_clear(&card->probe);
+        if (rc.status != MDC_CARD_OK && rc.status != MDC_CARD_ABSENT &&
+            !(rc.status == MDC_CARD_SW && rc.sw == 0x6A82))
+            return rc;
+    }
     /* An initialized card has a master file table; a blank one has neither
      * the DO (6A88) nor, usually, EF A000 (6A82). A table that does not parse
      * still marks an initialized (if damaged or foreign) card. */

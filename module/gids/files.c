@@ -37,6 +37,13 @@ mdc_card_rc mdc_gids_read_file(struct mdc_card *card, const char *dir, const cha
     if (dir == NULL)
         dir = "";
     mdc_buf_clear(out);
+    if (*dir == '\0' && card->probe_cached && mdc_gids_same_name(name, "cardid")) {
+        card->probe_cached = false; /* read in this transaction by card_info */
+        if (!mdc_buf_append(out, card->probe.data, card->probe.len))
+            return (mdc_card_rc){MDC_CARD_NOMEM, 0};
+        mdc_buf_clear(&card->probe);
+        return (mdc_card_rc){MDC_CARD_OK, 0};
+    }
     if (*dir == '\0' && !card->mft_cached &&
         (mdc_gids_same_name(name, "cardcf") || mdc_gids_same_name(name, "cardid"))) {
         const struct mdc_gids_location *loc =

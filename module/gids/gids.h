@@ -50,6 +50,11 @@ struct mdc_card {
     struct mdc_gids_location {
         uint16_t ef, tag;
     } loc_cardcf, loc_cardid;
+    /* cardid as card_info read it to tell an initialized card without the
+     * master table; handed to the next read of cardid in the same
+     * transaction, dropped with the table (begin, end, reselect, writes). */
+    bool probe_cached;
+    struct mdc_buf probe;
 };
 
 mdc_card_rc mdc_gids_rc_from_pcsc(struct mdc_pcsc_res r);

@@ -33,6 +33,8 @@ void mdc_gids_table_drop(struct mdc_card *card)
     mdc_gids_mft_clear(&card->mft);
     card->mft_cached = false;
     card->mft_rc = (mdc_card_rc){MDC_CARD_OK, 0};
+    card->probe_cached = false;
+    mdc_buf_clear(&card->probe);
 }
 
 /* Read and parse; only answers about the card itself are worth caching. */

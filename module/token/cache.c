@@ -64,6 +64,8 @@ void mdc_tok_drop_cache(struct mdc_tok *tok)
     }
     tok->objs_valid = false;
     tok->pubkeys_valid = false;
+    tok->objs_from_disk = false;
+    mdc_tok_disk_record_clear(&tok->rec);
 }
 
 /* Open the card with the first edge that recognises it. */
@@ -76,6 +78,7 @@ static CK_RV open_card(struct mdc_tok *tok)
             tok->edge = edges[i];
             tok->info_known = false;
             tok->snap_valid = false;
+            tok->id_fresh = false;
             return CKR_OK;
         }
         if (rc.status == MDC_CARD_NO_CARD || rc.status == MDC_CARD_REMOVED)
@@ -93,11 +96,70 @@ static bool missing(mdc_card_rc rc)
            (rc.status == MDC_CARD_SW && (rc.sw == 0x6A82 || rc.sw == 0x6A88));
 }
 
+/* The random generator verdict of a known card, from its disk record. */
+static void rng_from_disk(struct mdc_tok *tok)
+{
+    struct mdc_disk_record r;
+
+    if (tok->rng != 0 || tok->cardid.len == 0 ||
+        !mdc_tok_disk_load(tok->cardid.data, tok->cardid.len, &r))
+        return;
+    if (r.rng != MDC_DISK_RNG_UNKNOWN)
+        tok->rng = r.rng == MDC_DISK_RNG_YES ? 1 : -1;
+    mdc_tok_disk_record_clear(&r);
+}
+
+/*
+ * C_GetTokenInfo needs the card's identity, not its file state: read cardid
+ * only. Another cardid than before drops the login and everything cached.
+ * The state check that follows on this connection need not read cardid
+ * again: a different card in the reader is a removal, which PC/SC reports,
+ * and the only way the same card gets another cardid is a re-initialization,
+ * which bumps every cardcf counter past any value this card had before, so
+ * the cached state keyed by the old counters no longer matches.
+ */
+static mdc_card_rc check_identity(struct mdc_tok *tok)
+{
+    struct mdc_buf id = MDC_BUF_INIT;
+    mdc_card_rc rc = tok->edge->read_file(tok->card, NULL, "cardid", &id);
+
+    if (missing(rc)) {
+        MDC_WARN(MDC_CAT_TOKEN, "initialized card without cardid (SW %04X)", rc.sw);
+        rc.status = MDC_CARD_OK;
+        mdc_buf_clear(&id);
+    }
+    if (rc.status != MDC_CARD_OK)
+        goto out;
+    if (id.len == 0 || id.len != tok->cardid.len ||
+        memcmp(id.data, tok->cardid.data, id.len) != 0) {
+        if (tok->cardid.len != 0) {
+            mdc_tok_drop_login(tok); /* another card (or re-initialized) */
+            MDC_DEBUG(MDC_CAT_CACHE, "another cardid: cache dropped");
+        }
+        tok->objs_valid = false;
+        tok->pubkeys_valid = false;
+        tok->snap_valid = false;
+        tok->rng = 0;
+        mdc_buf_clear(&tok->cardcf);
+        mdc_buf_clear(&tok->cardid);
+        if (id.len != 0 && !mdc_buf_append(&tok->cardid, id.data, id.len)) {
+            rc.status = MDC_CARD_NOMEM;
+            goto out;
+        }
+    }
+    tok->id_fresh = id.len != 0;
+    rng_from_disk(tok);
+out:
+    mdc_buf_free(&id);
+    return rc;
+}
+
 /*
  * Re-read cardcf (and cardid when needed) and drop what they invalidate.
  * `force`: after a reset or re-select, cardid is re-read whatever cardcf says.
+ * `identity`: C_GetTokenInfo's check, cardid only.
  */
-static mdc_card_rc validate(struct mdc_tok *tok, bool force)
+static mdc_card_rc validate(struct mdc_tok *tok, bool force, bool identity)
 {
     struct mdc_buf cf = MDC_BUF_INIT, id = MDC_BUF_INIT;
     mdc_card_rc rc;
@@ -110,10 +172,13 @@ static mdc_card_rc validate(struct mdc_tok *tok, bool force)
         mdc_buf_clear(&tok->cardcf);
         tok->cardcf_absent = true;
         tok->snap_valid = true;
+        tok->id_fresh = false;
         mdc_tok_objects_clear(&tok->objs);
         tok->objs_valid = true;
         return (mdc_card_rc){MDC_CARD_OK, 0};
     }
+    if (identity && !force)
+        return check_identity(tok);
     rc = tok->edge->read_file(tok->card, NULL, "cardcf", &cf);
     if (missing(rc)) {
         MDC_WARN(MDC_CAT_CACHE, "initialized card without cardcf: nothing is cached");
@@ -125,7 +190,15 @@ static mdc_card_rc validate(struct mdc_tok *tok, bool force)
     if (tok->snap_valid && !force && !tok->cardcf_absent && cf.len != 0 &&
         cf.len == tok->cardcf.len && memcmp(cf.data, tok->cardcf.data, cf.len) == 0)
         goto out; /* unchanged: the usual case, one APDU */
-    rc = tok->edge->read_file(tok->card, NULL, "cardid", &id);
+    if (!force && !tok->snap_valid && tok->id_fresh) {
+        /* Read by check_identity on this connection (see there). */
+        if (!mdc_buf_append(&id, tok->cardid.data, tok->cardid.len)) {
+            rc.status = MDC_CARD_NOMEM;
+            goto out;
+        }
+    } else {
+        rc = tok->edge->read_file(tok->card, NULL, "cardid", &id);
+    }
     if (missing(rc)) {
         MDC_WARN(MDC_CAT_TOKEN, "initialized card without cardid (SW %04X)", rc.sw);
         rc.status = MDC_CARD_OK;
@@ -161,7 +234,9 @@ static mdc_card_rc validate(struct mdc_tok *tok, bool force)
     }
     tok->cardcf_absent = cf.len == 0;
     tok->snap_valid = true;
+    rng_from_disk(tok);
 out:
+    tok->id_fresh = false; /* it bridges one identity check to one state check only */
     mdc_buf_free(&cf);
     mdc_buf_free(&id);
     return rc;
@@ -200,28 +275,20 @@ CK_RV mdc_tok_recover(struct mdc_tok *tok)
     rc = tok->edge->reselect(tok->card);
     if (rc.status != MDC_CARD_OK)
         return mdc_tok_rv(tok, rc, MDC_CARD_OP_READ);
-    rc = validate(tok, true);
+    tok->id_fresh = false;
+    rc = validate(tok, true, false);
     if (rc.status != MDC_CARD_OK)
         return mdc_tok_rv(tok, rc, MDC_CARD_OP_READ);
     return restore_login(tok);
 }
 
-static void store_pubkey(struct mdc_tok_pubkey *pk, struct mdc_card_pubkey *k)
-{
-    mdc_buf_free(&pk->modulus);
-    mdc_buf_free(&pk->exponent);
-    pk->modulus = k->modulus;
-    pk->exponent = k->exponent;
-    pk->present = true;
-    memset(k, 0, sizeof(*k));
-}
-
-CK_RV mdc_tok_begin(struct mdc_tok *tok, bool want_objects)
+static CK_RV begin_mode(struct mdc_tok *tok, bool want_objects, bool identity)
 {
     mdc_card_rc rc;
     bool reset;
     CK_RV rv;
 
+    tok->rec_this_txn = false;
     if (tok->card == NULL) {
         rv = open_card(tok);
         if (rv != CKR_OK)
@@ -231,6 +298,8 @@ CK_RV mdc_tok_begin(struct mdc_tok *tok, bool want_objects)
     if (rc.status != MDC_CARD_OK && rc.status != MDC_CARD_RESELECTED)
         return mdc_tok_rv(tok, rc, MDC_CARD_OP_READ);
     reset = rc.status == MDC_CARD_RESELECTED;
+    if (reset)
+        tok->id_fresh = false;
     rc.status = MDC_CARD_OK;
     for (int attempt = 0; attempt < 2; attempt++) {
         if (!tok->info_known) {
@@ -239,7 +308,7 @@ CK_RV mdc_tok_begin(struct mdc_tok *tok, bool want_objects)
                 tok->info_known = true;
         }
         if (rc.status == MDC_CARD_OK)
-            rc = validate(tok, reset);
+            rc = validate(tok, reset, identity);
         if (rc.status == MDC_CARD_OK && reset) {
             rv = restore_login(tok);
             if (rv != CKR_OK) {
@@ -248,7 +317,7 @@ CK_RV mdc_tok_begin(struct mdc_tok *tok, bool want_objects)
             }
         }
         if (rc.status == MDC_CARD_OK && want_objects && !tok->objs_valid) {
-            rv = mdc_tok_enumerate(tok);
+            rv = mdc_tok_objects_from_disk(tok) ? CKR_OK : mdc_tok_enumerate(tok);
             if (rv == CKR_OK)
                 break;
             if (rv != CKR_FUNCTION_REJECTED || attempt == 1) {
@@ -279,234 +348,21 @@ CK_RV mdc_tok_begin(struct mdc_tok *tok, bool want_objects)
     return CKR_OK;
 }
 
+CK_RV mdc_tok_begin(struct mdc_tok *tok, bool want_objects)
+{
+    return begin_mode(tok, want_objects, false);
+}
+
+CK_RV mdc_tok_begin_identity(struct mdc_tok *tok)
+{
+    return begin_mode(tok, false, true);
+}
+
 void mdc_tok_end(struct mdc_tok *tok)
 {
+    tok->rec_this_txn = false;
     if (tok->card != NULL)
         tok->edge->end(tok->card);
-}
-
-/* ---- enumeration ---- */
-
-/* Certificate file of each valid container, from the file list. */
-static CK_RV read_certs(struct mdc_tok *tok, const mdc_cmapfile *cm, struct mdc_buf *certs,
-                        char names[][MDC_CERTNAME_SIZE], struct mdc_buf *msroots)
-{
-    bool valid[MDC_TOK_MAX_CONTAINERS] = {false};
-    struct mdc_buf list = MDC_BUF_INIT;
-    mdc_card_rc rc = {MDC_CARD_OK, 0};
-    size_t n = cm->count < MDC_TOK_MAX_CONTAINERS ? cm->count : MDC_TOK_MAX_CONTAINERS;
-
-    for (size_t i = 0; i < n; i++)
-        valid[i] = mdc_mdfs_cmap_is_valid(&cm->records[i]);
-    if (tok->edge->list_files != NULL)
-        rc = tok->edge->list_files(tok->card, "mscp", &list);
-    if (tok->edge->list_files != NULL && rc.status == MDC_CARD_OK) {
-        for (size_t off = 0; off < list.len;) {
-            const char *name = (const char *)list.data + off;
-            size_t len = strnlen(name, list.len - off);
-            mdc_certname cn;
-            unsigned idx;
-            bool roots = len == 7 && strncasecmp(name, "msroots", 7) == 0;
-
-            if (roots) {
-                rc = tok->edge->read_file(tok->card, "mscp", name, msroots);
-            } else if (mdc_mdfs_certname_parse(name, len, &cn) == MDC_MDFS_OK &&
-                       mdc_mdfs_certname_resolve(&cn, valid, n, &idx) == MDC_MDFS_OK &&
-                       certs[idx].len == 0) {
-                rc = tok->edge->read_file(tok->card, "mscp", name, &certs[idx]);
-                snprintf(names[idx], MDC_CERTNAME_SIZE, "%.5s", name);
-            } else if (len >= 3 &&
-                       (strncasecmp(name, "kxc", 3) == 0 || strncasecmp(name, "ksc", 3) == 0)) {
-                MDC_DEBUG(MDC_CAT_TOKEN, "leftover certificate file '%.*s' ignored", (int)len,
-                          name);
-            }
-            if (missing(rc))
-                rc.status = MDC_CARD_OK;
-            if (rc.status != MDC_CARD_OK)
-                break;
-            off += len + 1;
-        }
-    } else if (tok->edge->list_files == NULL || rc.status == MDC_CARD_UNSUPPORTED) {
-        /* No file listing: look up the standard names. */
-        rc.status = MDC_CARD_OK;
-        for (size_t i = 0; i < n && rc.status == MDC_CARD_OK; i++) {
-            mdc_cmap_key_spec spec = mdc_mdfs_cmap_key_spec_of(&cm->records[i]);
-
-            if (spec == MDC_CMAP_KEY_NONE)
-                continue;
-            mdc_mdfs_certname_format(spec == MDC_CMAP_KEY_EXCHANGE ? MDC_CERT_KX : MDC_CERT_SIG,
-                                     (unsigned)i, names[i]);
-            rc = tok->edge->read_file(tok->card, "mscp", names[i], &certs[i]);
-            if (missing(rc) || rc.status == MDC_CARD_UNSUPPORTED) {
-                rc.status = MDC_CARD_OK;
-                mdc_buf_clear(&certs[i]);
-            }
-        }
-        if (rc.status == MDC_CARD_OK) {
-            rc = tok->edge->read_file(tok->card, "mscp", "msroots", msroots);
-            if (missing(rc) || rc.status == MDC_CARD_UNSUPPORTED) {
-                rc.status = MDC_CARD_OK;
-                mdc_buf_clear(msroots);
-            }
-        }
-    }
-    mdc_buf_free(&list);
-    if (rc.status != MDC_CARD_OK) {
-        if (mdc_tok_rc_deselected(rc))
-            return CKR_FUNCTION_REJECTED;
-        return mdc_tok_rv(tok, rc, MDC_CARD_OP_READ);
-    }
-    return CKR_OK;
-}
-
-static CK_RV build(struct mdc_tok *tok, const mdc_cmapfile *cm, struct mdc_buf *certs,
-                   char names[][MDC_CERTNAME_SIZE], const struct mdc_buf *msroots,
-                   struct mdc_tok_objects *out)
-{
-    size_t n = cm->count < MDC_TOK_MAX_CONTAINERS ? cm->count : MDC_TOK_MAX_CONTAINERS;
-    CK_RV rv = CKR_OK;
-
-    for (size_t i = 0; i < n && rv == CKR_OK; i++) {
-        const mdc_cmap_record *r = &cm->records[i];
-        char name[MDC_CMAP_NAME_UTF8_MAX];
-        struct mdc_tok_container c;
-        uint8_t *der = NULL;
-        size_t der_len = 0;
-
-        if (!mdc_mdfs_cmap_is_key(r) || !tok->pubkeys[i].present)
-            continue;
-        if (mdc_mdfs_cmap_name_get(r, name, sizeof(name)) != MDC_MDFS_OK)
-            name[0] = '\0';
-        memset(&c, 0, sizeof(c));
-        c.index = (unsigned)i;
-        c.key_exchange = mdc_mdfs_cmap_key_spec_of(r) == MDC_CMAP_KEY_EXCHANGE;
-        c.bits = c.key_exchange ? r->kx_key_bits : r->sig_key_bits;
-        c.name = name;
-        c.modulus = tok->pubkeys[i].modulus.data;
-        c.modulus_len = tok->pubkeys[i].modulus.len;
-        c.exponent = tok->pubkeys[i].exponent.data;
-        c.exponent_len = tok->pubkeys[i].exponent.len;
-        if (certs[i].len != 0) {
-            mdc_mdfs_rv mrv = mdc_mdfs_cert_decode(certs[i].data, certs[i].len, &der, &der_len);
-
-            if (mrv != MDC_MDFS_OK)
-                MDC_WARN(MDC_CAT_TOKEN, "certificate file %s does not decode (%s)", names[i],
-                         mdc_mdfs_rv_name(mrv));
-            c.cert = der;
-            c.cert_len = der_len;
-            c.cert_file = names[i];
-        }
-        rv = mdc_tok_objects_add_container(out, &c);
-        mdc_mdfs_free(der);
-    }
-    if (rv == CKR_OK && msroots->len != 0)
-        rv = mdc_tok_objects_add_msroots(out, msroots->data, msroots->len);
-    return rv;
-}
-
-CK_RV mdc_tok_enumerate(struct mdc_tok *tok)
-{
-    struct mdc_buf cmap = MDC_BUF_INIT, msroots = MDC_BUF_INIT;
-    struct mdc_buf *certs = NULL;
-    char(*names)[MDC_CERTNAME_SIZE] = NULL;
-    mdc_cmapfile cm = {NULL, 0};
-    struct mdc_tok_objects objs = {NULL, 0};
-    mdc_card_rc rc;
-    mdc_mdfs_rv mrv;
-    CK_RV rv = CKR_OK;
-
-    rc = tok->edge->read_file(tok->card, "mscp", "cmapfile", &cmap);
-    if (missing(rc)) {
-        rc.status = MDC_CARD_OK;
-        mdc_buf_clear(&cmap);
-    }
-    if (rc.status != MDC_CARD_OK) {
-        rv = mdc_tok_rc_deselected(rc) ? CKR_FUNCTION_REJECTED
-                                       : mdc_tok_rv(tok, rc, MDC_CARD_OP_READ);
-        goto out;
-    }
-    mrv = mdc_mdfs_cmap_parse(cmap.data, cmap.len, &cm);
-    if (mrv != MDC_MDFS_OK) {
-        MDC_WARN(MDC_CAT_TOKEN, "cmapfile does not parse (%s): no keys", mdc_mdfs_rv_name(mrv));
-        memset(&cm, 0, sizeof(cm));
-    } else if (cmap.len != 0) {
-        bool zero = true;
-
-        for (size_t i = 0; i < cmap.len && zero; i++)
-            zero = cmap.data[i] == 0;
-        /* Legitimate only when every container was deleted; a cut write on a
-         * card that zero-fills interrupted writes looks the same. */
-        if (zero)
-            MDC_WARN(MDC_CAT_TOKEN, "cmapfile is %zu zero bytes: no containers (all deleted, or "
-                                    "damaged by an interrupted write)", cmap.len);
-    }
-    certs = calloc(MDC_TOK_MAX_CONTAINERS, sizeof(*certs));
-    names = calloc(MDC_TOK_MAX_CONTAINERS, sizeof(*names));
-    if (certs == NULL || names == NULL) {
-        rv = CKR_HOST_MEMORY;
-        goto out;
-    }
-    rv = read_certs(tok, &cm, certs, names, &msroots);
-    if (rv != CKR_OK)
-        goto out;
-    /* Public keys once per containers epoch. */
-    for (size_t i = 0; i < cm.count && i < MDC_TOK_MAX_CONTAINERS; i++) {
-        const mdc_cmap_record *r = &cm.records[i];
-        struct mdc_card_pubkey k;
-        struct mdc_card_key key;
-
-        if (!mdc_mdfs_cmap_is_key(r)) {
-            tok->pubkeys[i].present = false;
-            continue;
-        }
-        if (tok->pubkeys_valid && tok->pubkeys[i].present)
-            continue;
-        if (tok->edge->get_public_key == NULL) {
-            MDC_DEBUG(MDC_CAT_TOKEN, "edge cannot read public keys yet");
-            break;
-        }
-        memset(&k, 0, sizeof(k));
-        key.index = (unsigned)i;
-        key.key_exchange = mdc_mdfs_cmap_key_spec_of(r) == MDC_CMAP_KEY_EXCHANGE;
-        key.bits = key.key_exchange ? r->kx_key_bits : r->sig_key_bits;
-        rc = tok->edge->get_public_key(tok->card, &key, &k);
-        if (rc.status == MDC_CARD_OK && k.modulus.len != 0 && k.exponent.len != 0) {
-            store_pubkey(&tok->pubkeys[i], &k);
-            continue;
-        }
-        mdc_buf_free(&k.modulus);
-        mdc_buf_free(&k.exponent);
-        tok->pubkeys[i].present = false;
-        if (rc.status == MDC_CARD_OK || missing(rc)) {
-            MDC_WARN(MDC_CAT_TOKEN, "container %zu has no key on the card; not shown", i);
-            continue;
-        }
-        rv = mdc_tok_rc_deselected(rc) ? CKR_FUNCTION_REJECTED
-                                       : mdc_tok_rv(tok, rc, MDC_CARD_OP_READ);
-        goto out;
-    }
-    for (size_t i = cm.count; i < MDC_TOK_MAX_CONTAINERS; i++)
-        tok->pubkeys[i].present = false;
-    tok->pubkeys_valid = true;
-    rv = build(tok, &cm, certs, names, &msroots, &objs);
-    if (rv != CKR_OK)
-        goto out;
-    mdc_tok_objects_assign_handles(&objs, &tok->objs, &tok->next_handle);
-    mdc_tok_objects_clear(&tok->objs);
-    tok->objs = objs;
-    memset(&objs, 0, sizeof(objs));
-    tok->objs_valid = !tok->cardcf_absent;
-    MDC_DEBUG(MDC_CAT_CACHE, "%zu objects from %zu cmapfile records", tok->objs.count, cm.count);
-out:
-    mdc_tok_objects_clear(&objs);
-    for (size_t i = 0; certs != NULL && i < MDC_TOK_MAX_CONTAINERS; i++)
-        mdc_buf_free(&certs[i]);
-    free(certs);
-    free(names);
-    mdc_mdfs_cmap_clear(&cm);
-    mdc_buf_free(&cmap);
-    mdc_buf_free(&msroots);
-    return rv;
 }
 
 /* ---- object queries ---- */

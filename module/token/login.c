@@ -72,6 +72,7 @@ static CK_RV begin_plain(struct mdc_tok *tok)
     rc = tok->edge->begin(tok->card);
     if (rc.status == MDC_CARD_RESELECTED) {
         tok->snap_valid = false; /* re-validate on the next cached read */
+        tok->id_fresh = false;   /* and re-read cardid after the reset */
         rc.status = MDC_CARD_OK;
     }
     if (rc.status != MDC_CARD_OK)
@@ -144,8 +145,10 @@ CK_RV mdc_tok_logout(struct mdc_tok *tok)
         mdc_card_rc rc = tok->edge->begin(tok->card);
 
         if (rc.status == MDC_CARD_OK || rc.status == MDC_CARD_RESELECTED) {
-            if (rc.status == MDC_CARD_RESELECTED)
+            if (rc.status == MDC_CARD_RESELECTED) {
                 tok->snap_valid = false;
+                tok->id_fresh = false;
+            }
             rc = tok->edge->logout(tok->card);
             tok->edge->end(tok->card);
         }

@@ -8,6 +8,7 @@
 #define MDC_TOK_INT_H
 
 #include "mdfs/cmapfile.h"
+#include "token/disk_record.h"
 #include "token/objects.h"
 #include "token/token.h"
 #include "util/buf.h"
@@ -38,6 +39,10 @@ struct mdc_tok {
     struct mdc_buf cardid;
     struct mdc_buf cardcf;
     bool cardcf_absent; /* blank card: no file system */
+    /* cardid read on this connection by C_GetTokenInfo's identity check and
+     * not yet paired with a cardcf read: the next state check need not read
+     * it again (cache.c, validate). */
+    bool id_fresh;
 
     /* Object cache, keyed by cardid + containers/files counters. */
     bool objs_valid;
@@ -46,6 +51,12 @@ struct mdc_tok {
     struct mdc_tok_objects sess; /* session objects (CKA_TOKEN false), host memory only */
     struct mdc_tok_pubkey pubkeys[MDC_TOK_MAX_CONTAINERS];
     CK_OBJECT_HANDLE next_handle;
+    /* What the object cache was built from (cmapfile, certificate files,
+     * msroots, public keys), at the counters of `cardcf`; also the on-disk
+     * record. objs_from_disk: loaded from disk, not read on this connection. */
+    struct mdc_disk_record rec;
+    bool objs_from_disk;
+    bool rec_this_txn; /* rec was read from the card in the open transaction */
 
     /* Random generator probe: 0 unknown, 1 works, -1 does not. */
     int rng;
@@ -74,6 +85,9 @@ void mdc_tok_drop_cache(struct mdc_tok *tok);
  * open and must be closed with mdc_tok_end().
  */
 CK_RV mdc_tok_begin(struct mdc_tok *tok, bool want_objects);
+/* The same for calls that need only the card's identity (C_GetTokenInfo):
+ * cardid is read instead of cardcf. */
+CK_RV mdc_tok_begin_identity(struct mdc_tok *tok);
 void mdc_tok_end(struct mdc_tok *tok);
 /* Re-select after an unexpected 6A82/6D00/6982, re-validate, re-verify the
  * cached PIN; inside an open transaction. CKR_OK: retry the operation. */
@@ -84,8 +98,24 @@ bool mdc_tok_rc_gone(mdc_card_rc rc);
 /* 6A82/6D00/6982 out of the blue: another application took the card. */
 bool mdc_tok_rc_deselected(mdc_card_rc rc);
 
-/* Enumerate the card's objects into tok->objs (inside a transaction). */
+/* Enumerate the card's objects into tok->objs (inside a transaction), read
+ * from the card, never from the disk cache. */
 CK_RV mdc_tok_enumerate(struct mdc_tok *tok);
+/* The objects of the card's disk record when its cardid and containers/files
+ * counters match the validated cardcf (inside a transaction, no APDU). */
+bool mdc_tok_objects_from_disk(struct mdc_tok *tok);
+/* Rebuild tok->objs from tok->rec (no card access) and store tok->rec on
+ * disk; used after a write that updated tok->rec with what it wrote. */
+CK_RV mdc_tok_objects_from_rec(struct mdc_tok *tok);
+/* Record the random generator probe in the disk record, if there is one. */
+void mdc_tok_disk_note_rng(struct mdc_tok *tok);
+
+/* ---- on-disk cache (disk_cache.c) ---- */
+/* The record of this cardid, parsed and checked; false when there is none
+ * or it was unusable (then deleted). */
+bool mdc_tok_disk_load(const uint8_t *cardid, size_t len, struct mdc_disk_record *out);
+/* Atomic replacement of the card's record (no-op when the cache is off). */
+void mdc_tok_disk_save(const struct mdc_disk_record *r);
 
 /* PIN verification with the card (inside a transaction). */
 CK_RV mdc_tok_verify(struct mdc_tok *tok, const uint8_t *pin, size_t len);
@@ -109,6 +139,10 @@ struct mdc_tok_wr {
 /* Open the transaction (cardcf re-read, objects validated) and re-read the
  * cmapfile and the mscp file list from the card. */
 CK_RV mdc_tok_wr_begin(struct mdc_tok *tok, struct mdc_tok_wr *w);
+/* The same for a certificate write, which checks the one public key its
+ * decision rests on against the card (certwrite.c) instead of re-reading
+ * every object when they came from the disk cache. */
+CK_RV mdc_tok_wr_begin_cert(struct mdc_tok *tok, struct mdc_tok_wr *w);
 /* The single cardcf write of the operation (MDC_CARDCF_* bits). */
 CK_RV mdc_tok_wr_bump(struct mdc_tok *tok, struct mdc_tok_wr *w, unsigned which);
 /* Write w->cm back as mscp/cmapfile. */

@@ -7,6 +7,7 @@
 #include "token/tok_int.h"
 
 #include "pcsc/pcsc.h"
+#include "token/config.h"
 #include "util/hex.h"
 #include "util/log.h"
 
@@ -59,7 +60,7 @@ CK_RV mdc_tok_list_readers(struct mdc_tok_env *env, struct mdc_tok_reader **read
 {
     struct mdc_pcsc_reader *pr = NULL;
     struct mdc_tok_reader *tr;
-    size_t n = 0;
+    size_t n = 0, used = 0;
     enum mdc_pcsc_err err;
 
     if (env == NULL || readers == NULL || count == NULL)
@@ -77,13 +78,21 @@ CK_RV mdc_tok_list_readers(struct mdc_tok_env *env, struct mdc_tok_reader **read
         return CKR_HOST_MEMORY;
     }
     for (size_t i = 0; i < n; i++) {
-        tr[i].name = pr[i].name; /* ownership moves */
+        if (!mdc_tok_config_reader_allowed(pr[i].name)) { /* reader_include/exclude */
+            MDC_DEBUG(MDC_CAT_TOKEN, "reader '%s' left out by the configuration", pr[i].name);
+            continue;
+        }
+        tr[used].name = pr[i].name; /* ownership moves */
         pr[i].name = NULL;
-        tr[i].card_present = pr[i].card_present;
+        tr[used++].card_present = pr[i].card_present;
     }
     mdc_pcsc_free_readers(pr, n);
+    if (used == 0) {
+        free(tr);
+        tr = NULL;
+    }
     *readers = tr;
-    *count = n;
+    *count = used;
     return CKR_OK;
 }
 
@@ -150,6 +159,7 @@ void mdc_tok_card_lost(struct mdc_tok *tok)
      * against the next card before use. The login never survives. */
     tok->info_known = false;
     tok->snap_valid = false;
+    tok->id_fresh = false;
     tok->rng = 0;
     mdc_tok_drop_login(tok);
     mdc_tok_drop_session_objects(tok); /* their sessions are gone with the card */
@@ -252,6 +262,7 @@ static void probe_rng(struct mdc_tok *tok)
     tok->rng = rc.status == MDC_CARD_OK ? 1 : -1;
     MDC_DEBUG(MDC_CAT_TOKEN, "card random generator %s (status %d, SW %04X)",
               tok->rng > 0 ? "works" : "absent", (int)rc.status, rc.sw);
+    mdc_tok_disk_note_rng(tok);
 }
 
 CK_RV mdc_tok_check_rng(struct mdc_tok *tok, bool *has_rng)
@@ -259,7 +270,7 @@ CK_RV mdc_tok_check_rng(struct mdc_tok *tok, bool *has_rng)
     CK_RV rv;
 
     if (tok->rng == 0) {
-        rv = mdc_tok_begin(tok, false);
+        rv = mdc_tok_begin_identity(tok);
         if (rv != CKR_OK)
             return rv;
         probe_rng(tok);
@@ -278,7 +289,7 @@ CK_RV mdc_tok_get_info(struct mdc_tok *tok, CK_TOKEN_INFO *info)
         return CKR_GENERAL_ERROR;
     /* Two rounds: a stale connection (card swapped or reset) is reopened once. */
     for (int attempt = 0; attempt < 2; attempt++) {
-        rv = mdc_tok_begin(tok, false);
+        rv = mdc_tok_begin_identity(tok);
         if (rv != CKR_DEVICE_REMOVED)
             break;
         MDC_DEBUG(MDC_CAT_TOKEN, "card in '%s' went away; reopening", tok->reader);

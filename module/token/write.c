@@ -34,8 +34,9 @@ CK_RV mdc_tok_wr_fail(struct mdc_tok *tok, mdc_card_rc rc, const char *what)
     return rv;
 }
 
-CK_RV mdc_tok_wr_begin(struct mdc_tok *tok, struct mdc_tok_wr *w)
+static CK_RV wr_begin(struct mdc_tok *tok, struct mdc_tok_wr *w, bool disk_checked_later)
 {
+    const struct mdc_disk_blob *held;
     mdc_card_rc rc;
     mdc_mdfs_rv mrv;
     CK_RV rv;
@@ -44,6 +45,16 @@ CK_RV mdc_tok_wr_begin(struct mdc_tok *tok, struct mdc_tok_wr *w)
     rv = mdc_tok_begin(tok, true);
     if (rv != CKR_OK)
         return rv;
+    if (tok->objs_from_disk && !disk_checked_later) {
+        /* The disk cache is never trusted for writes: read the card. */
+        tok->objs_valid = false;
+        tok->pubkeys_valid = false;
+        rv = mdc_tok_enumerate(tok);
+        if (rv != CKR_OK) {
+            mdc_tok_end(tok);
+            return rv;
+        }
+    }
     if (!tok->info.fs_present) {
         MDC_ERROR(MDC_CAT_TOKEN, "card has no minidriver file system: initialize it first");
         mdc_tok_end(tok);
@@ -54,7 +65,15 @@ CK_RV mdc_tok_wr_begin(struct mdc_tok *tok, struct mdc_tok_wr *w)
         mdc_tok_end(tok);
         return CKR_DEVICE_ERROR;
     }
-    rc = tok->edge->read_file(tok->card, "mscp", "cmapfile", &w->cmap_raw);
+    /* Read from the card in this very transaction: no need to ask again. */
+    held = tok->rec_this_txn ? mdc_tok_disk_record_find(&tok->rec, MDC_DISK_CMAPFILE, 0) : NULL;
+    if (tok->rec_this_txn && held == NULL)
+        rc = (mdc_card_rc){MDC_CARD_ABSENT, 0};
+    else if (held != NULL)
+        rc = mdc_buf_append(&w->cmap_raw, held->data, held->len) ? (mdc_card_rc){MDC_CARD_OK, 0}
+                                                                 : (mdc_card_rc){MDC_CARD_NOMEM, 0};
+    else
+        rc = tok->edge->read_file(tok->card, "mscp", "cmapfile", &w->cmap_raw);
     if (missing(rc)) {
         w->cmap_absent = true;
         mdc_buf_clear(&w->cmap_raw);
@@ -87,6 +106,16 @@ fail:
     return rv;
 }
 
+CK_RV mdc_tok_wr_begin(struct mdc_tok *tok, struct mdc_tok_wr *w)
+{
+    return wr_begin(tok, w, false);
+}
+
+CK_RV mdc_tok_wr_begin_cert(struct mdc_tok *tok, struct mdc_tok_wr *w)
+{
+    return wr_begin(tok, w, true);
+}
+
 CK_RV mdc_tok_wr_bump(struct mdc_tok *tok, struct mdc_tok_wr *w, unsigned which)
 {
     uint8_t *cf;
@@ -104,6 +133,29 @@ CK_RV mdc_tok_wr_bump(struct mdc_tok *tok, struct mdc_tok_wr *w, unsigned which)
         return CKR_GENERAL_ERROR;
     }
     rc = tok->edge->write_file(tok->card, NULL, "cardcf", cf, len, false);
+    if (mdc_tok_rc_deselected(rc) && tok->logged_in && tok->pin != NULL) {
+        /* Another process selected the card (a new process's SELECT logs
+         * GIDS out) before this transaction began: nothing was written yet.
+         * Re-select, re-verify the cached PIN, and retry if the card state
+         * this transaction read is still the card's. */
+        struct mdc_buf before = MDC_BUF_INIT;
+        bool same;
+
+        if (!mdc_buf_append(&before, tok->cardcf.data, len)) {
+            free(cf);
+            return CKR_HOST_MEMORY;
+        }
+        rv = mdc_tok_recover(tok);
+        same = rv == CKR_OK && tok->logged_in && tok->cardcf.len == len &&
+               memcmp(tok->cardcf.data, before.data, len) == 0;
+        mdc_buf_free(&before);
+        if (!same) {
+            free(cf);
+            return rv != CKR_OK ? rv : tok->logged_in ? CKR_DEVICE_ERROR : CKR_USER_NOT_LOGGED_IN;
+        }
+        MDC_INFO(MDC_CAT_TOKEN, "logged in again after another application's selection");
+        rc = tok->edge->write_file(tok->card, NULL, "cardcf", cf, len, false);
+    }
     if (rc.status != MDC_CARD_OK) {
         rv = mdc_tok_wr_fail(tok, rc, "the cardcf update");
     } else {

@@ -2,7 +2,8 @@
 /*
  * GIDS card edge, read side, against the scripted fake card: files through
  * the master table (case-insensitive names, one table read per transaction,
- * absent DOs, blank and corrupt cards, the cardid fallback), directory
+ * absent DOs, blank and corrupt cards, the cardid fallback, card_info's
+ * cardid probe handed to the next read), directory
  * listings, public keys of 1024..4096 bits (exact APDUs, GET RESPONSE,
  * malformed 7F49), reselection and begin() after a reset.
  */
@@ -159,18 +160,59 @@ static void test_read_through_table(void **state)
     mdc_buf_free(&out);
 }
 
-static void test_cardid_fallback(void **state)
+/* card_info tells an initialized card by its cardid at the standard place and
+ * hands that value to the next read of cardid in the same transaction only. */
+static void test_card_info_probe(void **state)
 {
     struct mdc_buf out = MDC_BUF_INIT;
     struct mdc_card_info ci;
 
     (void)state;
     assert_int_equal(edge->begin(card).status, MDC_CARD_OK);
-    expect_table(false);
     expect_do(0xA012, 0xDF20, cardid, sizeof(cardid));
     assert_int_equal(edge->card_info(card, &ci).status, MDC_CARD_OK);
     assert_true(ci.fs_present);
     assert_int_equal(ci.version_major, 2);
+    assert_int_equal(fake_sent(), 1);
+    assert_int_equal(edge->read_file(card, NULL, "CardId", &out).status, MDC_CARD_OK);
+    assert_int_equal(out.len, 16);
+    assert_memory_equal(out.data, cardid, 16);
+    assert_int_equal(fake_sent(), 1); /* no second APDU */
+    /* handed over once: the next read asks the card again */
+    expect_do(0xA012, 0xDF20, cardid, sizeof(cardid));
+    assert_int_equal(edge->read_file(card, NULL, "cardid", &out).status, MDC_CARD_OK);
+    assert_memory_equal(out.data, cardid, 16);
+    fake_done();
+    edge->end(card);
+    /* and never across transactions */
+    fake_reset();
+    assert_int_equal(edge->begin(card).status, MDC_CARD_OK);
+    expect_do(0xA012, 0xDF20, cardid, sizeof(cardid));
+    assert_int_equal(edge->card_info(card, &ci).status, MDC_CARD_OK);
+    edge->end(card);
+    assert_int_equal(edge->begin(card).status, MDC_CARD_OK);
+    expect_do(0xA012, 0xDF20, cardid, sizeof(cardid));
+    assert_int_equal(edge->read_file(card, NULL, "cardid", &out).status, MDC_CARD_OK);
+    fake_done();
+    edge->end(card);
+    mdc_buf_free(&out);
+}
+
+static void test_cardid_fallback(void **state)
+{
+    struct mdc_buf out = MDC_BUF_INIT;
+    struct mdc_card_info ci;
+
+    (void)state;
+    /* cardid absent at its place: card_info asks the table, which has no
+     * cardid record; reading cardid then tries the standard place again. */
+    assert_int_equal(edge->begin(card).status, MDC_CARD_OK);
+    expect_do_sw(0xA012, 0xDF20, 0x6A88);
+    expect_table(false);
+    assert_int_equal(edge->card_info(card, &ci).status, MDC_CARD_OK);
+    assert_true(ci.fs_present);
+    assert_int_equal(ci.version_major, 2);
+    expect_do(0xA012, 0xDF20, cardid, sizeof(cardid));
     assert_int_equal(edge->read_file(card, NULL, "CardId", &out).status, MDC_CARD_OK);
     assert_memory_equal(out.data, cardid, 16);
     fake_done();
@@ -186,6 +228,7 @@ static void check_blank(uint16_t table_sw)
 
     fake_reset();
     assert_int_equal(edge->begin(card).status, MDC_CARD_OK);
+    expect_do_sw(0xA012, 0xDF20, table_sw);
     expect_do_sw(0xA000, 0xDF1F, table_sw);
     assert_int_equal(edge->card_info(card, &ci).status, MDC_CARD_OK);
     assert_false(ci.fs_present);
@@ -217,6 +260,7 @@ static void test_corrupt_table(void **state)
 
     (void)state;
     assert_int_equal(edge->begin(card).status, MDC_CARD_OK);
+    expect_do_sw(0xA012, 0xDF20, 0x6A88);
     expect_do(0xA000, 0xDF1F, v2, sizeof(v2));
     assert_int_equal(edge->card_info(card, &ci).status, MDC_CARD_OK);
     assert_true(ci.fs_present);
@@ -603,6 +647,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_read_through_table, open_card, close_card),
+        cmocka_unit_test_setup_teardown(test_card_info_probe, open_card, close_card),
         cmocka_unit_test_setup_teardown(test_cardid_fallback, open_card, close_card),
         cmocka_unit_test_setup_teardown(test_blank_card, open_card, close_card),
         cmocka_unit_test_setup_teardown(test_corrupt_table, open_card, close_card),

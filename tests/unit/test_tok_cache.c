@@ -5,14 +5,19 @@
  * is read: certificate file names (any case, hex first, decimal fallback,
  * leftovers of free containers), msroots, reservations; cardcf re-read on
  * every find, cardid and files only when cardcf moved, public keys only
- * when the containers counter moved.
+ * when the containers counter moved; and the disk cache in a private
+ * directory: a new token answers from the record, counters decide, a damaged
+ * record is rebuilt.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "mdfs/cmapfile.h"
@@ -154,6 +159,9 @@ static void set_record(mdc_cmapfile *cm, size_t i, uint16_t kx, uint16_t sig, co
     assert_int_equal(mdc_mdfs_cmap_set_record(cm, i, &r), MDC_MDFS_OK);
 }
 
+static char cache_dir[] = "/tmp/mdcard-test-cache.XXXXXX";
+static char record[128];
+
 static int setup(void **state)
 {
     mdc_cmapfile cm = {NULL, 0};
@@ -162,6 +170,7 @@ static int setup(void **state)
     size_t cmap_len, kxc_len, der_len, roots_len;
 
     (void)state;
+    unlink(record); /* every test starts with an empty disk cache */
     memset(&fk, 0, sizeof(fk));
     memset(&freerec, 0, sizeof(freerec));
     fk.mod2048 = vec_load("rsa2048.modulus.hex", &fk.mod2048_len);
@@ -295,12 +304,132 @@ static void test_cache_policy(void **state)
     mdc_tok_free(tok);
 }
 
+static void new_token_counts(unsigned *cardcf, unsigned *cardid, unsigned *other, unsigned *pubkeys)
+{
+    struct mdc_tok *tok = fake_token();
+    unsigned c0 = fk.reads_cardcf, i0 = fk.reads_cardid, o0 = fk.reads_other, p0 = fk.pubkey_reads;
+
+    assert_int_equal(count_class(tok, CKO_PUBLIC_KEY), 2);
+    assert_int_equal(count_class(tok, CKO_CERTIFICATE), 4);
+    assert_int_equal(tok->objs.count, 8);
+    *cardcf = fk.reads_cardcf - c0;
+    *cardid = fk.reads_cardid - i0;
+    *other = fk.reads_other - o0;
+    *pubkeys = fk.pubkey_reads - p0;
+    mdc_tok_free(tok);
+}
+
+static void test_disk_cache(void **state)
+{
+    unsigned cf, id, other, pk;
+    struct stat st;
+    FILE *f;
+    int byte;
+
+    (void)state;
+    /* Cold: the card is read and the record written, 0600. */
+    new_token_counts(&cf, &id, &other, &pk);
+    assert_true(other > 0);
+    assert_int_equal(pk, 2);
+    assert_int_equal(stat(record, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+
+    /* A new token (as in a new process): cardcf and cardid only. */
+    new_token_counts(&cf, &id, &other, &pk);
+    assert_int_equal(cf, 2); /* one per find */
+    assert_int_equal(id, 1);
+    assert_int_equal(other, 0);
+    assert_int_equal(pk, 0);
+
+    /* The PIN counter is not part of the key. */
+    fk.cardcf[1]++;
+    new_token_counts(&cf, &id, &other, &pk);
+    assert_int_equal(other, 0);
+
+    /* Files counter moved elsewhere: the card is read, the record replaced... */
+    fk.cardcf[4]++;
+    new_token_counts(&cf, &id, &other, &pk);
+    assert_true(other > 0);
+    /* ...and the next new token answers from it again. */
+    new_token_counts(&cf, &id, &other, &pk);
+    assert_int_equal(other, 0);
+    assert_int_equal(pk, 0);
+
+    /* Containers counter moved: public keys read from the card again. */
+    fk.cardcf[2]++;
+    new_token_counts(&cf, &id, &other, &pk);
+    assert_int_equal(pk, 2);
+
+    /* Truncated record: ignored, deleted, rebuilt from the card. */
+    assert_int_equal(truncate(record, 40), 0);
+    new_token_counts(&cf, &id, &other, &pk);
+    assert_true(other > 0);
+    assert_int_equal(pk, 2);
+    assert_int_equal(stat(record, &st), 0);
+    assert_true(st.st_size > 40);
+    new_token_counts(&cf, &id, &other, &pk);
+    assert_int_equal(other, 0);
+
+    /* One byte flipped in the middle: the same. */
+    f = fopen(record, "r+b");
+    assert_non_null(f);
+    assert_int_equal(fseek(f, st.st_size / 2, SEEK_SET), 0);
+    byte = fgetc(f);
+    assert_int_not_equal(byte, EOF);
+    assert_int_equal(fseek(f, st.st_size / 2, SEEK_SET), 0);
+    assert_int_not_equal(fputc(byte ^ 0xff, f), EOF);
+    assert_int_equal(fclose(f), 0);
+    new_token_counts(&cf, &id, &other, &pk);
+    assert_true(other > 0);
+    new_token_counts(&cf, &id, &other, &pk);
+    assert_int_equal(other, 0);
+}
+
+static void test_disk_cache_dir_refused(void **state)
+{
+    unsigned cf, id, other, pk;
+    char dir[160];
+    struct stat st;
+
+    (void)state;
+    new_token_counts(&cf, &id, &other, &pk);
+    /* The card directory open to the group: not used, the card is read. */
+    snprintf(dir, sizeof(dir), "%s/0102030405060708090a0b0c0d0e0f10", cache_dir);
+    assert_int_equal(chmod(dir, 0770), 0);
+    new_token_counts(&cf, &id, &other, &pk);
+    assert_true(other > 0);
+    assert_int_equal(chmod(dir, 0700), 0);
+    new_token_counts(&cf, &id, &other, &pk);
+    assert_int_equal(other, 0);
+    /* The record readable by others: refused and deleted. */
+    assert_int_equal(chmod(record, 0644), 0);
+    new_token_counts(&cf, &id, &other, &pk);
+    assert_true(other > 0);
+    assert_int_equal(stat(record, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_enumerate, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cache_policy, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_disk_cache, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_disk_cache_dir_refused, setup, teardown),
     };
+    char dir[160];
+    int rc;
 
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    /* A private cache directory: never the user's, never an earlier run's. */
+    if (mkdtemp(cache_dir) == NULL)
+        return 1;
+    snprintf(record, sizeof(record), "%s/0102030405060708090a0b0c0d0e0f10/card.rec", cache_dir);
+    setenv("MDCARD_CACHE", "1", 1);
+    setenv("MDCARD_CACHE_DIR", cache_dir, 1);
+    rc = cmocka_run_group_tests(tests, NULL, NULL);
+    unlink(record);
+    snprintf(dir, sizeof(dir), "%s/0102030405060708090a0b0c0d0e0f10", cache_dir);
+    rmdir(dir);
+    rmdir(cache_dir);
+    return rc;
 }
