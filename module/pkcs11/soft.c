@@ -1,38 +1,86 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* Software digests and RSA public-key operations (verify, encrypt) with OpenSSL 3. */
+/*
+ * Software digests and RSA public-key operations (verify, encrypt) with
+ * OpenSSL 3, in a library context of our own.
+ *
+ * The module runs inside other people's OpenSSL processes, so two things of
+ * the host must not reach these operations:
+ * - providers the host configured (OPENSSL_CONF): a PKCS#11 provider could
+ *   route our own public-key operation back into a PKCS#11 module. Hence a
+ *   private OSSL_LIB_CTX holding only the default provider.
+ * - engines (libp11's pkcs11 engine set as default for RSA, which `openssl
+ *   -engine pkcs11` and `default_algorithms` do). OpenSSL 3.0 consults them
+ *   globally, whatever the library context: every RSA EVP_PKEY_CTX becomes
+ *   the engine's legacy one and EVP_PKEY_fromdata fails. So the key is
+ *   decoded from a DER SubjectPublicKeyInfo (token/spki.c), which works with
+ *   or without an engine; the engine's RSA method then does the public-key
+ *   operation with OpenSSL's own code (libp11 overrides private-key
+ *   operations only).
+ */
 #include "pkcs11/soft.h"
 
 #include "pkcs11/rsa_pad.h"
+#include "token/objects.h"
 #include "util/log.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/bn.h>
-#include <openssl/core_names.h>
 #include <openssl/crypto.h>
-#include <openssl/param_build.h>
+#include <openssl/provider.h>
 #include <openssl/rsa.h>
+#include <openssl/x509.h>
+
+/* ---- the library context ---- */
+
+static const struct {
+    CK_MECHANISM_TYPE hash;
+    const char *name;
+} soft_hashes[] = {
+    {CKM_SHA_1, "SHA1"},    {CKM_SHA224, "SHA224"}, {CKM_SHA256, "SHA256"},
+    {CKM_SHA384, "SHA384"}, {CKM_SHA512, "SHA512"},
+};
+#define SOFT_N_HASHES (sizeof(soft_hashes) / sizeof(soft_hashes[0]))
+
+/* Made once per process and kept until it exits: a host may call C_Finalize
+ * from OpenSSL's own exit handlers (libp11), after which freeing OpenSSL
+ * objects is not safe. */
+static pthread_once_t soft_once = PTHREAD_ONCE_INIT;
+static OSSL_LIB_CTX *soft_libctx;
+static EVP_MD *soft_md[SOFT_N_HASHES];
+
+static void soft_setup(void)
+{
+    OSSL_LIB_CTX *ctx = OSSL_LIB_CTX_new();
+
+    if (ctx == NULL || OSSL_PROVIDER_load(ctx, "default") == NULL) {
+        /* no memory: the host's context is the best there is */
+        MDC_WARN(MDC_CAT_P11, "no private OpenSSL library context; using the default one");
+        OSSL_LIB_CTX_free(ctx);
+        ctx = NULL;
+    }
+    soft_libctx = ctx;
+    for (size_t i = 0; i < SOFT_N_HASHES; i++)
+        soft_md[i] = EVP_MD_fetch(ctx, soft_hashes[i].name, NULL);
+}
+
+static OSSL_LIB_CTX *soft_ctx(void)
+{
+    pthread_once(&soft_once, soft_setup);
+    return soft_libctx;
+}
 
 /* ---- digests ---- */
 
 const EVP_MD *mdc_p11_md(CK_MECHANISM_TYPE hash)
 {
-    switch (hash) {
-    case CKM_SHA_1:
-        return EVP_sha1();
-    case CKM_SHA224:
-        return EVP_sha224();
-    case CKM_SHA256:
-        return EVP_sha256();
-    case CKM_SHA384:
-        return EVP_sha384();
-    case CKM_SHA512:
-        return EVP_sha512();
-    default:
-        return NULL;
-    }
+    (void)soft_ctx();
+    for (size_t i = 0; i < SOFT_N_HASHES; i++)
+        if (soft_hashes[i].hash == hash)
+            return soft_md[i];
+    return NULL;
 }
 
 size_t mdc_p11_hash_len(CK_MECHANISM_TYPE hash)
@@ -154,12 +202,10 @@ static void skip_zeros(const CK_BYTE **p, size_t *len)
 CK_RV mdc_p11_soft_rsa_key(const CK_BYTE *n, size_t n_len, const CK_BYTE *e, size_t e_len,
                            EVP_PKEY **out)
 {
-    OSSL_PARAM_BLD *bld = NULL;
-    OSSL_PARAM *params = NULL;
-    EVP_PKEY_CTX *ctx = NULL;
-    BIGNUM *bn_n = NULL, *bn_e = NULL;
-    EVP_PKEY *key = NULL;
-    CK_RV rv = CKR_FUNCTION_FAILED;
+    uint8_t *spki = NULL;
+    const unsigned char *p;
+    size_t spki_len = 0;
+    EVP_PKEY *key;
 
     if (out == NULL || (n == NULL && n_len > 0) || (e == NULL && e_len > 0))
         return CKR_ARGUMENTS_BAD;
@@ -172,35 +218,23 @@ CK_RV mdc_p11_soft_rsa_key(const CK_BYTE *n, size_t n_len, const CK_BYTE *e, siz
     if (n_len == 0 || e_len == 0 || e_len > n_len || (n[n_len - 1] & 1) == 0 ||
         (e[e_len - 1] & 1) == 0 || (e_len == 1 && e[0] == 1))
         return CKR_ATTRIBUTE_VALUE_INVALID;
-
-    bn_n = BN_bin2bn(n, (int)n_len, NULL);
-    bn_e = BN_bin2bn(e, (int)e_len, NULL);
-    bld = OSSL_PARAM_BLD_new();
-    if (bn_n == NULL || bn_e == NULL || bld == NULL) {
-        rv = CKR_HOST_MEMORY;
-        goto out;
+    if (!mdc_tok_rsa_spki(n, n_len, e, e_len, &spki, &spki_len))
+        return CKR_HOST_MEMORY; /* the sizes were checked above */
+    if (spki_len > 0x7FFFFFFF) {
+        free(spki);
+        return CKR_KEY_SIZE_RANGE;
     }
-    if (OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, bn_n) != 1 ||
-        OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, bn_e) != 1)
-        goto out;
-    params = OSSL_PARAM_BLD_to_param(bld);
-    ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
-    if (params == NULL || ctx == NULL)
-        goto out;
-    if (EVP_PKEY_fromdata_init(ctx) != 1 ||
-        EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) != 1) {
-        rv = CKR_ATTRIBUTE_VALUE_INVALID;
-        goto out;
+    p = spki;
+    key = d2i_PUBKEY_ex(NULL, &p, (long)spki_len, soft_ctx(), NULL);
+    free(spki);
+    if (key == NULL || EVP_PKEY_is_a(key, "RSA") != 1) {
+        MDC_DEBUG(MDC_CAT_P11, "OpenSSL does not take the RSA public key (%zu-byte modulus)",
+                  n_len);
+        EVP_PKEY_free(key);
+        return CKR_ATTRIBUTE_VALUE_INVALID;
     }
     *out = key;
-    rv = CKR_OK;
-out:
-    EVP_PKEY_CTX_free(ctx);
-    OSSL_PARAM_free(params);
-    OSSL_PARAM_BLD_free(bld);
-    BN_free(bn_n);
-    BN_free(bn_e);
-    return rv;
+    return CKR_OK;
 }
 
 size_t mdc_p11_soft_rsa_bits(const EVP_PKEY *key)
@@ -218,7 +252,7 @@ size_t mdc_p11_soft_rsa_bytes(const EVP_PKEY *key)
 /* A public-key context for one operation with the given padding. */
 static EVP_PKEY_CTX *pub_ctx(EVP_PKEY *key, bool verify, int padding)
 {
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(NULL, key, NULL);
+    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_pkey(soft_ctx(), key, NULL);
 
     if (ctx == NULL)
         return NULL;
@@ -227,6 +261,9 @@ static EVP_PKEY_CTX *pub_ctx(EVP_PKEY *key, bool verify, int padding)
         EVP_PKEY_CTX_free(ctx);
         return NULL;
     }
+    if (EVP_PKEY_CTX_get0_provider(ctx) == NULL)
+        MDC_DEBUG(MDC_CAT_P11, "RSA %s through an engine of the host (OpenSSL's legacy path)",
+                  verify ? "verify" : "encrypt");
     return ctx;
 }
 

@@ -4,7 +4,9 @@
  * (one-part and multi-part, CK_MECHANISM_TYPE → EVP_MD), and RSA public-key
  * operations — signature verification and encryption — with OpenSSL 3 over
  * an EVP_PKEY built from the modulus and public exponent. No card, no
- * session state.
+ * session state. Everything runs in a private OpenSSL library context with
+ * the default provider (made on first use, kept until the process exits),
+ * and works inside hosts that made an engine the default for RSA (soft.c).
  */
 #ifndef MDC_P11_SOFT_H
 #define MDC_P11_SOFT_H
@@ -21,8 +23,9 @@
 
 /* ---- digests ---- */
 
-/* CKM_SHA_1, CKM_SHA224, CKM_SHA256, CKM_SHA384, CKM_SHA512 → EVP_MD
- * (static OpenSSL objects, not to be freed); NULL for anything else. */
+/* CKM_SHA_1, CKM_SHA224, CKM_SHA256, CKM_SHA384, CKM_SHA512 → EVP_MD of
+ * the private library context (kept for the process, not to be freed);
+ * NULL for anything else. */
 const EVP_MD *mdc_p11_md(CK_MECHANISM_TYPE hash);
 /* Digest length of hash in bytes; 0 when unknown. */
 size_t mdc_p11_hash_len(CK_MECHANISM_TYPE hash);
@@ -52,9 +55,10 @@ void mdc_p11_digest_free(mdc_p11_digest_ctx *ctx);
 
 /* ---- RSA public key ---- */
 
-/* From big-endian modulus and exponent (leading zeros allowed). Empty or
- * oversized values → CKR_KEY_SIZE_RANGE / CKR_ATTRIBUTE_VALUE_INVALID;
- * free with EVP_PKEY_free. */
+/* From big-endian modulus and exponent (leading zeros allowed), decoded
+ * from a DER SubjectPublicKeyInfo (not EVP_PKEY_fromdata, which an engine
+ * registered for RSA breaks). Empty or oversized values →
+ * CKR_KEY_SIZE_RANGE / CKR_ATTRIBUTE_VALUE_INVALID; free with EVP_PKEY_free. */
 CK_RV mdc_p11_soft_rsa_key(const CK_BYTE *n, size_t n_len, const CK_BYTE *e, size_t e_len,
                            EVP_PKEY **out);
 /* Modulus size in bits / bytes (k). */

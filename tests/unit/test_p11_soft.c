@@ -3,6 +3,11 @@
  * Unit tests of module/pkcs11/soft.c: digests against known answers (FIPS
  * 180 "abc" examples), and RSA verify/encrypt against OpenSSL with keys of
  * 1024/2048 bits generated per run and 4096 bits from vectors/p11_rsa4096.pem.
+ * The whole group runs twice: in a plain process, then after loading an
+ * OpenSSL configuration that makes libp11's pkcs11 engine the default for
+ * everything (what `openssl ... -engine pkcs11` does). One test makes the
+ * thread's default library context useless, to show that the software
+ * operations do not depend on the host's providers.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,10 +21,28 @@
 
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/param_build.h>
+#include <openssl/provider.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
+
+#include <stdio.h>
+#include <unistd.h>
+
+/* The engine keeps a few method tables for the process's lifetime (libp11
+ * frees them at no point); LeakSanitizer must not count them as ours. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SOFT_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SOFT_LSAN 1
+#endif
+#endif
+#ifdef SOFT_LSAN
+#include <sanitizer/lsan_interface.h>
+#endif
 
 static const unsigned key_bits[] = {1024, 2048, 4096};
 #define N_KEYS (sizeof(key_bits) / sizeof(key_bits[0]))
@@ -90,6 +113,7 @@ static int teardown_keys(void **state)
     for (size_t i = 0; i < N_KEYS; i++) {
         EVP_PKEY_free(keys[i]);
         EVP_PKEY_free(pubs[i]);
+        keys[i] = pubs[i] = NULL; /* the group runs twice */
     }
     return 0;
 }
@@ -595,21 +619,165 @@ static void test_encrypt_x509(void **state)
     }
 }
 
+/* ---- independence from the host's OpenSSL set-up ---- */
+
+/* Can OpenSSL's default library context build an RSA key from n and e the
+ * plain way (EVP_PKEY_fromdata)? Not once an engine is the default for RSA. */
+static bool host_fromdata_works(void)
+{
+    OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
+    OSSL_PARAM *params;
+    EVP_PKEY_CTX *ctx;
+    EVP_PKEY *key = NULL;
+    BIGNUM *n = NULL, *e = NULL;
+    bool ok;
+
+    assert_non_null(bld);
+    assert_int_equal(EVP_PKEY_get_bn_param(keys[1], OSSL_PKEY_PARAM_RSA_N, &n), 1);
+    assert_int_equal(EVP_PKEY_get_bn_param(keys[1], OSSL_PKEY_PARAM_RSA_E, &e), 1);
+    assert_int_equal(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_N, n), 1);
+    assert_int_equal(OSSL_PARAM_BLD_push_BN(bld, OSSL_PKEY_PARAM_RSA_E, e), 1);
+    params = OSSL_PARAM_BLD_to_param(bld);
+    assert_non_null(params);
+    ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+    ok = ctx != NULL && EVP_PKEY_fromdata_init(ctx) == 1 &&
+         EVP_PKEY_fromdata(ctx, &key, EVP_PKEY_PUBLIC_KEY, params) == 1;
+    EVP_PKEY_free(key);
+    EVP_PKEY_CTX_free(ctx);
+    OSSL_PARAM_free(params);
+    OSSL_PARAM_BLD_free(bld);
+    BN_free(n);
+    BN_free(e);
+    return ok;
+}
+
+static bool engine_loaded; /* second round: libp11's engine is the default */
+
+static void test_host_setup(void **state)
+{
+    (void)state;
+    /* the precondition of the round: the problem is (or is not) there */
+    assert_int_equal(host_fromdata_works(), !engine_loaded);
+}
+
+/* With the thread's default library context holding only the null provider,
+ * the host's OpenSSL can do nothing; mdcard's software operations still work.
+ * Not in the engine round: an engine set as default for RSA takes every RSA
+ * operation down OpenSSL 3.0's legacy path, which uses the default context. */
+static void test_private_libctx(void **state)
+{
+    uint8_t msg[64], d[32], sig[256], ct[256], pt[256], *n, *e;
+    size_t n_len, e_len, dlen, ct_len = 0, pt_len;
+    mdc_p11_mech_params pkcs = {.hash = CKM_SHA256};
+    mdc_p11_mech_params oaep = {.hash = CKM_SHA256, .mgf_hash = CKM_SHA256};
+    OSSL_LIB_CTX *empty = OSSL_LIB_CTX_new(), *prev;
+    OSSL_PROVIDER *null = empty != NULL ? OSSL_PROVIDER_load(empty, "null") : NULL;
+    CK_RV rv_key, rv_good = CKR_GENERAL_ERROR, rv_bad = CKR_GENERAL_ERROR;
+    CK_RV rv_enc = CKR_GENERAL_ERROR;
+    EVP_MD *probe;
+    EVP_PKEY *pub = NULL;
+
+    (void)state;
+    assert_non_null(null);
+    assert_int_equal(RAND_bytes(msg, sizeof(msg)), 1);
+    assert_int_equal(mdc_p11_digest(CKM_SHA256, msg, sizeof(msg), d, sizeof(d), &dlen), CKR_OK);
+    ossl_sign(keys[1], RSA_PKCS1_PADDING, EVP_sha256(), NULL, 0, d, dlen, sig);
+    get_ne(keys[1], &n, &n_len, &e, &e_len);
+
+    /* no assertions while the host's context is swapped out: results are
+     * checked after it is back, so a failure does not break later tests */
+    prev = OSSL_LIB_CTX_set0_default(empty);
+    probe = EVP_MD_fetch(NULL, "SHA256", NULL);
+    rv_key = mdc_p11_soft_rsa_key(n, n_len, e, e_len, &pub);
+    if (rv_key == CKR_OK) {
+        rv_good = mdc_p11_soft_verify(pub, CKM_SHA256_RSA_PKCS, &pkcs, msg, sizeof(msg), sig,
+                                      sizeof(sig));
+        sig[3] ^= 1;
+        rv_bad = mdc_p11_soft_verify(pub, CKM_SHA256_RSA_PKCS, &pkcs, msg, sizeof(msg), sig,
+                                     sizeof(sig));
+        rv_enc =
+            mdc_p11_soft_encrypt(pub, CKM_RSA_PKCS_OAEP, &oaep, msg, 20, ct, sizeof(ct), &ct_len);
+    }
+    assert_non_null(OSSL_LIB_CTX_set0_default(prev));
+
+    assert_non_null(prev);
+    assert_null(probe); /* the host's context was useless */
+    assert_int_equal(rv_key, CKR_OK);
+    assert_int_equal(rv_good, CKR_OK);
+    assert_int_equal(rv_bad, CKR_SIGNATURE_INVALID);
+    assert_int_equal(rv_enc, CKR_OK);
+    assert_int_equal(ct_len, sizeof(ct));
+    ossl_decrypt(keys[1], RSA_PKCS1_OAEP_PADDING, &oaep, ct, pt, &pt_len);
+    assert_int_equal(pt_len, 20);
+    assert_memory_equal(pt, msg, 20);
+    EVP_PKEY_free(pub);
+    free(n);
+    free(e);
+    OSSL_PROVIDER_unload(null);
+    OSSL_LIB_CTX_free(empty);
+}
+
+/* Loads an OpenSSL configuration with libp11's engine (found by id in
+ * OpenSSL's engines directory; no PKCS#11 module is loaded until a key is
+ * asked for) as the default for every algorithm. */
+static bool load_engine(void)
+{
+    static const char conf[] = "openssl_conf = openssl_init\n"
+                               "[openssl_init]\n"
+                               "engines = engine_section\n"
+                               "[engine_section]\n"
+                               "pkcs11 = pkcs11_section\n"
+                               "[pkcs11_section]\n"
+                               "engine_id = pkcs11\n"
+                               "default_algorithms = ALL\n"
+                               "init = 1\n";
+    char path[] = "/tmp/mdcard-soft-engine-XXXXXX";
+    int fd = mkstemp(path);
+    bool ok;
+
+    if (fd < 0)
+        return false;
+    ok = write(fd, conf, sizeof(conf) - 1) == (ssize_t)(sizeof(conf) - 1);
+    close(fd);
+#ifdef SOFT_LSAN
+    __lsan_disable();
+#endif
+    ok = ok && OSSL_LIB_CTX_load_config(NULL, path) == 1;
+    /* the engine makes its RSA and EC methods on first use: do it here */
+    for (size_t i = 0; ok && i < 2; i++)
+        EVP_PKEY_CTX_free(EVP_PKEY_CTX_new_from_name(NULL, i == 0 ? "RSA" : "EC", NULL));
+#ifdef SOFT_LSAN
+    __lsan_enable();
+#endif
+    unlink(path);
+    return ok;
+}
+
+#define SOFT_TESTS                                                                                 \
+    cmocka_unit_test(test_digest_kat), cmocka_unit_test(test_digest_multipart),                    \
+        cmocka_unit_test(test_rsa_key), cmocka_unit_test(test_verify_pkcs1),                       \
+        cmocka_unit_test(test_verify_pkcs1_raw_input), cmocka_unit_test(test_verify_pss),          \
+        cmocka_unit_test(test_verify_own_pss), cmocka_unit_test(test_verify_x509),                 \
+        cmocka_unit_test(test_verify_bad_mechanism), cmocka_unit_test(test_encrypt_pkcs1),         \
+        cmocka_unit_test(test_encrypt_oaep), cmocka_unit_test(test_encrypt_x509)
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_digest_kat),
-        cmocka_unit_test(test_digest_multipart),
-        cmocka_unit_test(test_rsa_key),
-        cmocka_unit_test(test_verify_pkcs1),
-        cmocka_unit_test(test_verify_pkcs1_raw_input),
-        cmocka_unit_test(test_verify_pss),
-        cmocka_unit_test(test_verify_own_pss),
-        cmocka_unit_test(test_verify_x509),
-        cmocka_unit_test(test_verify_bad_mechanism),
-        cmocka_unit_test(test_encrypt_pkcs1),
-        cmocka_unit_test(test_encrypt_oaep),
-        cmocka_unit_test(test_encrypt_x509),
+    const struct CMUnitTest plain[] = {
+        cmocka_unit_test(test_host_setup),
+        cmocka_unit_test(test_private_libctx),
+        SOFT_TESTS,
     };
-    return cmocka_run_group_tests(tests, setup_keys, teardown_keys);
+    const struct CMUnitTest engine[] = {
+        cmocka_unit_test(test_host_setup),
+        SOFT_TESTS,
+    };
+    int failed = cmocka_run_group_tests_name("plain", plain, setup_keys, teardown_keys);
+
+    if (!load_engine()) {
+        fprintf(stderr, "cannot load libp11's pkcs11 engine (libengine-pkcs11-openssl)\n");
+        return 1;
+    }
+    engine_loaded = true;
+    return failed + cmocka_run_group_tests_name("libp11-engine", engine, setup_keys, teardown_keys);
 }
