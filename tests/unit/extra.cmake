@@ -68,3 +68,12 @@ if(TARGET test_gids_edge_write)
   target_link_options(test_gids_edge_write PRIVATE "LINKER:--wrap=RAND_bytes")
 endif()
 
+
+# test_tool_*: the pure helpers of the mdcard tool (tools/json.c, tools/bundle.c).
+foreach(tool_test test_tool_json test_tool_bundle)
+  if(TARGET ${tool_test})
+    target_sources(${tool_test} PRIVATE ${PROJECT_SOURCE_DIR}/tools/json.c
+      ${PROJECT_SOURCE_DIR}/tools/bundle.c)
+    target_include_directories(${tool_test} PRIVATE ${PROJECT_SOURCE_DIR}/tools)
+  endif()
+endforeach()
