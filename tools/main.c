@@ -8,8 +8,10 @@
 
 #include "pkcs11/p11.h"
 #include "token/config.h"
+#include "util/hex.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -132,16 +134,10 @@ int tool_rv_status(CK_RV rv)
 
 char *tool_hex(const uint8_t *data, size_t len)
 {
-    static const char digits[] = "0123456789abcdef";
-    char *s = malloc(2 * len + 1);
+    char *s = len < SIZE_MAX / 2 ? malloc(2 * len + 1) : NULL;
 
-    if (s == NULL)
-        return NULL;
-    for (size_t i = 0; i < len; i++) {
-        s[2 * i] = digits[data[i] >> 4];
-        s[2 * i + 1] = digits[data[i] & 15];
-    }
-    s[2 * len] = '\0';
+    if (s != NULL)
+        mdc_util_hex_encode(data, len, false, s, 2 * len + 1);
     return s;
 }
 

@@ -109,6 +109,19 @@ static void rng_from_disk(struct mdc_tok *tok)
     mdc_tok_disk_record_clear(&r);
 }
 
+/* cardid into id; an initialized card without one is logged and read as empty. */
+static mdc_card_rc read_cardid(struct mdc_tok *tok, struct mdc_buf *id)
+{
+    mdc_card_rc rc = tok->edge->read_file(tok->card, NULL, "cardid", id);
+
+    if (missing(rc)) {
+        MDC_WARN(MDC_CAT_TOKEN, "initialized card without cardid (SW %04X)", rc.sw);
+        rc.status = MDC_CARD_OK;
+        mdc_buf_clear(id);
+    }
+    return rc;
+}
+
 /*
  * C_GetTokenInfo needs the card's identity, not its file state: read cardid
  * only. Another cardid than before drops the login and everything cached.
@@ -121,13 +134,8 @@ static void rng_from_disk(struct mdc_tok *tok)
 static mdc_card_rc check_identity(struct mdc_tok *tok)
 {
     struct mdc_buf id = MDC_BUF_INIT;
-    mdc_card_rc rc = tok->edge->read_file(tok->card, NULL, "cardid", &id);
+    mdc_card_rc rc = read_cardid(tok, &id);
 
-    if (missing(rc)) {
-        MDC_WARN(MDC_CAT_TOKEN, "initialized card without cardid (SW %04X)", rc.sw);
-        rc.status = MDC_CARD_OK;
-        mdc_buf_clear(&id);
-    }
     if (rc.status != MDC_CARD_OK)
         goto out;
     if (id.len == 0 || id.len != tok->cardid.len ||
@@ -197,12 +205,7 @@ static mdc_card_rc validate(struct mdc_tok *tok, bool force, bool identity)
             goto out;
         }
     } else {
-        rc = tok->edge->read_file(tok->card, NULL, "cardid", &id);
-    }
-    if (missing(rc)) {
-        MDC_WARN(MDC_CAT_TOKEN, "initialized card without cardid (SW %04X)", rc.sw);
-        rc.status = MDC_CARD_OK;
-        mdc_buf_clear(&id);
+        rc = read_cardid(tok, &id);
     }
     if (rc.status != MDC_CARD_OK)
         goto out;
