@@ -35,6 +35,7 @@ static bool is_certificate(const uint8_t *der, size_t len)
     if (len > (size_t)INT32_MAX)
         return false;
     x = d2i_X509(NULL, &p, (long)len);
+    ERR_clear_error(); /* a failed probe is an answer, not an error for later callers */
     if (x == NULL)
         return false;
     X509_free(x);
@@ -188,6 +189,10 @@ enum tool_bundle_rv tool_bundle_split(const uint8_t *data, size_t len, struct to
 
 static void name_text(const X509_NAME *name, char *out, size_t size)
 {
+    /* RFC 2253 escaping, in the certificate's order ("CN=a, O=b"), UTF-8
+     * kept as UTF-8 (the JSON writer and tool_safe escape). */
+    const unsigned long flags =
+        (ASN1_STRFLGS_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) | XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN;
     BIO *bio = BIO_new(BIO_s_mem());
     char *p;
     long n;
@@ -195,11 +200,6 @@ static void name_text(const X509_NAME *name, char *out, size_t size)
     out[0] = '\0';
     if (bio == NULL)
         return;
-    /* RFC 2253 escaping, in the certificate's order ("CN=a, O=b"), UTF-8
-     * kept as UTF-8 (the JSON writer escapes). */
-    unsigned long flags =
-        (ASN1_STRFLGS_RFC2253 & ~ASN1_STRFLGS_ESC_MSB) | XN_FLAG_SEP_CPLUS_SPC | XN_FLAG_FN_SN;
-
     if (X509_NAME_print_ex(bio, name, 0, flags) >= 0) {
         n = BIO_get_mem_data(bio, &p);
         if (n > 0)

@@ -6,8 +6,8 @@
  * containers' keys, names and compression, master-table records pointing
  * nowhere, data objects nothing references, msroots. Errors are
  * inconsistencies; warnings are unusual but readable states.
- * Exit 0: no error (warnings allowed unless --strict); 1: problems; 2: the
- * card could not be read.
+ * Exit 0: no error (warnings allowed unless --strict); 1: problems; 2: not
+ * a readable minidriver card (no card, not GIDS, a blank card).
  */
 #include "model.h"
 
@@ -27,7 +27,8 @@ static const char usage[] =
     "Checks the card's minidriver files for consistency and prints each problem as\n"
     "'error: ...' (an inconsistency) or 'warning: ...' (unusual but readable).\n"
     "Exit status: 0 no error (warnings allowed; with --strict none either), 1 problems\n"
-    "found, 2 the card could not be read (no card, not a GIDS card). Needs no PIN.\n";
+    "found, 2 not a readable minidriver card (no card, not a GIDS card, a blank card\n"
+    "without minidriver files). Needs no PIN.\n";
 
 #define MAX_FINDINGS 256
 
@@ -71,6 +72,20 @@ static const struct tool_file *present(const struct tool_model *m, const char *d
     return f != NULL && f->rc.status == MDC_CARD_OK ? f : NULL;
 }
 
+/* Master-table names compare ASCII case-insensitively, as the minidriver does. */
+static bool same_name(const struct tool_file *a, const struct tool_file *b)
+{
+    return strcasecmp(a->dir, b->dir) == 0 && strcasecmp(a->name, b->name) == 0;
+}
+
+static bool first_of_name(const struct tool_model *m, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (same_name(&m->files[k], &m->files[i]))
+            return false;
+    return true;
+}
+
 static void check_table(struct checker *x)
 {
     const struct tool_model *m = x->m;
@@ -87,6 +102,7 @@ static void check_table(struct checker *x)
     }
     for (size_t i = 0; i < m->nfiles; i++) {
         const struct tool_file *f = &m->files[i];
+        size_t times = 1;
 
         if (f->rc.status == MDC_CARD_ABSENT)
             report(x, true, "record-dangling",
@@ -96,11 +112,14 @@ static void check_table(struct checker *x)
             report(x, true, "record-unreadable", "%s/%s (%04X/%04X) cannot be read: %s",
                    f->dir[0] ? f->dir : ".", f->name, (unsigned)f->ef, (unsigned)f->tag,
                    tool_card_rc_text(f->rc));
-        for (size_t k = 0; k < i; k++)
-            if (strcasecmp(m->files[k].dir, f->dir) == 0 &&
-                strcasecmp(m->files[k].name, f->name) == 0)
-                report(x, true, "record-duplicate", "the master table names %s/%s twice",
-                       f->dir[0] ? f->dir : ".", f->name);
+        if (!first_of_name(m, i))
+            continue; /* its group is reported at its first record */
+        for (size_t k = i + 1; k < m->nfiles; k++)
+            if (same_name(&m->files[k], f))
+                times++;
+        if (times > 1)
+            report(x, true, "record-duplicate", "the master table names %s/%s %zu times",
+                   f->dir[0] ? f->dir : ".", f->name, times);
     }
     for (size_t i = 0; i < m->norphans; i++)
         report(x, false, "do-unreferenced",
@@ -412,9 +431,14 @@ int tool_cmd_check(struct tool *t, int argc, char **argv)
         json_end_object(j);
         json_finish(j);
     } else {
-        for (size_t i = 0; i < x->n; i++)
-            printf("%s: %s [%s]\n", x->f[i].error ? "error" : "warning", x->f[i].text,
-                   x->f[i].code);
+        /* The texts quote card data (file and container names): made safe
+         * for the terminal as a whole, the fixed parts are plain ASCII. */
+        for (size_t i = 0; i < x->n; i++) {
+            char safe[TOOL_SAFE_SIZE(sizeof(x->f[i].text))];
+
+            printf("%s: %s [%s]\n", x->f[i].error ? "error" : "warning",
+                   tool_safe(safe, sizeof(safe), x->f[i].text), x->f[i].code);
+        }
         printf("%s: %zu error(s), %zu warning(s)\n",
                x->errors == 0 && x->warnings == 0 ? "clean" : "checked", x->errors, x->warnings);
     }

@@ -8,9 +8,10 @@
  */
 #include "tool.h"
 
+#include "token/objects.h"
+
 #include "util/hex.h"
 
-#include <openssl/core_names.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -83,30 +84,26 @@ static X509_NAME *parse_dn(const char *dn)
 
 static EVP_PKEY *rsa_public(const struct mdc_tok_key_info *k)
 {
-    OSSL_PARAM params[3];
-    EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new_from_name(NULL, "RSA", NULL);
+    uint8_t *spki = NULL;
+    size_t spki_len = 0;
+    const unsigned char *p;
     EVP_PKEY *pkey = NULL;
-    BIGNUM *n = BN_bin2bn(k->modulus, (int)k->modulus_len, NULL);
-    BIGNUM *e = BN_bin2bn(k->exponent, (int)k->exponent_len, NULL);
-    unsigned char nb[1024], eb[16];
-    int nl = n != NULL ? BN_num_bytes(n) : 0, el = e != NULL ? BN_num_bytes(e) : 0;
 
-    if (ctx == NULL || n == NULL || e == NULL || nl <= 0 || nl > (int)sizeof(nb) || el <= 0 ||
-        el > (int)sizeof(eb))
-        goto out;
-    /* OSSL_PARAM integers are native-endian. */
-    BN_bn2nativepad(n, nb, nl);
-    BN_bn2nativepad(e, eb, el);
-    params[0] = OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_RSA_N, nb, (size_t)nl);
-    params[1] = OSSL_PARAM_construct_BN(OSSL_PKEY_PARAM_RSA_E, eb, (size_t)el);
-    params[2] = OSSL_PARAM_construct_end();
-    if (EVP_PKEY_fromdata_init(ctx) != 1 ||
-        EVP_PKEY_fromdata(ctx, &pkey, EVP_PKEY_PUBLIC_KEY, params) != 1)
+    /* The token layer's own SubjectPublicKeyInfo (the bytes C_GetAttributeValue
+     * gives as CKA_PUBLIC_KEY_INFO), decoded by OpenSSL: no key-construction
+     * API that a loaded engine or provider could redirect. */
+    if (!mdc_tok_rsa_spki(k->modulus, k->modulus_len, k->exponent, k->exponent_len, &spki,
+                          &spki_len))
+        return NULL;
+    p = spki;
+    if (spki_len <= (size_t)INT32_MAX)
+        pkey = d2i_PUBKEY(NULL, &p, (long)spki_len);
+    if (pkey != NULL && p != spki + spki_len) {
+        EVP_PKEY_free(pkey);
         pkey = NULL;
-out:
-    BN_free(n);
-    BN_free(e);
-    EVP_PKEY_CTX_free(ctx);
+    }
+    free(spki);
+    ERR_clear_error();
     return pkey;
 }
 

@@ -2,10 +2,12 @@
 /*
  * The JSON writer of `mdcard --json` (see json.h). Card data (container
  * names, certificate subjects) reaches it unfiltered, so every string is
- * escaped and checked as UTF-8 here, in one place.
+ * escaped and checked as UTF-8 here, in one place — for JSON and, in
+ * tool_safe, for text on a terminal.
  */
 #include "json.h"
 
+#include <stdio.h>
 #include <string.h>
 
 void json_init(struct json *j, FILE *f)
@@ -211,4 +213,43 @@ bool json_finish(struct json *j)
     fputc('\n', j->f);
     fflush(j->f);
     return !j->error && j->depth == 0;
+}
+
+const char *tool_safe_n(char *out, size_t size, const char *str, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t o = 0, i = 0;
+
+    if (size == 0)
+        return out;
+    while (i < len) {
+        size_t n = s[i] < 0x80 ? 1 : utf8_len(s + i, len - i);
+        /* Escapes (terminal controls): C0, DEL, C1 (U+0080..U+009F, UTF-8
+         * C2 80..C2 9F) and bytes that are not UTF-8. */
+        bool esc =
+            n == 0 || s[i] < 0x20 || s[i] == 0x7F || (n == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0);
+
+        if (esc) {
+            size_t k = n == 0 ? 1 : n;
+
+            if (o + 4 * k >= size)
+                break;
+            for (size_t b = 0; b < k; b++)
+                o += (size_t)snprintf(out + o, size - o, "\\x%02x", s[i + b]);
+            i += k;
+            continue;
+        }
+        if (o + n >= size)
+            break;
+        memcpy(out + o, s + i, n);
+        o += n;
+        i += n;
+    }
+    out[o] = '\0';
+    return out;
+}
+
+const char *tool_safe(char *out, size_t size, const char *s)
+{
+    return tool_safe_n(out, size, s, strlen(s));
 }

@@ -4,6 +4,8 @@
  * strings (escaped per RFC 8259; invalid UTF-8 becomes U+FFFD so the output
  * is always valid JSON), integers, booleans, null, hex strings. Two-space
  * indentation. Pure apart from writing to the FILE it is given.
+ * Also the terminal-safe form of card strings for text output (tool_safe):
+ * the same UTF-8 check, the other output format.
  */
 #ifndef MDC_TOOL_JSON_H
 #define MDC_TOOL_JSON_H
@@ -42,5 +44,17 @@ bool json_finish(struct json *j);
 
 /* Writes the escaped form of s (len bytes) with its quotes: exposed for tests. */
 void json_write_escaped(FILE *f, const char *s, size_t len);
+
+/* ---- text output ---- */
+/* Buffer size that always holds the safe form of n bytes. */
+#define TOOL_SAFE_SIZE(n) (4 * (size_t)(n) + 1)
+/* Card-supplied bytes made safe to print on a terminal: bytes below 0x20,
+ * 0x7F, C1 controls (U+0080..U+009F) and each byte of invalid UTF-8 become
+ * "\xNN"; everything else (printable ASCII, valid UTF-8) is copied. Writes
+ * into out (size > 0) and returns it; stops at the last whole character
+ * that fits (TOOL_SAFE_SIZE(len) always fits). */
+const char *tool_safe_n(char *out, size_t size, const char *s, size_t len);
+/* The same for a NUL-terminated string. */
+const char *tool_safe(char *out, size_t size, const char *s);
 
 #endif

@@ -73,13 +73,16 @@ int tool_cmd_list(struct tool *t, int argc, char **argv)
         tool_err("cannot list the card readers: %s", mdc_pcsc_err_str(err));
         return TOOL_NOCARD;
     }
-    if (t->json)
-        json_begin_object(j, NULL), json_begin_array(j, "readers");
-    else if (n == 0)
+    if (t->json) {
+        json_begin_object(j, NULL);
+        json_begin_array(j, "readers");
+    } else if (n == 0) {
         printf("No card reader found (is pcscd running?)\n");
+    }
     for (size_t i = 0; i < n; i++) {
         struct card_facts f;
         char serial[17] = "";
+        char safe[TOOL_SAFE_SIZE(256)]; /* the reader's name, for text output */
 
         probe(&r[i], &f);
         if (f.cardid_len != 0)
@@ -110,7 +113,7 @@ int tool_cmd_list(struct tool *t, int argc, char **argv)
             json_end_object(j);
             continue;
         }
-        printf("%zu  %s\n", i, r[i].name);
+        printf("%zu  %s\n", i, tool_safe(safe, sizeof(safe), r[i].name));
         if (!f.present)
             printf("   no card\n");
         else if (!f.gids)

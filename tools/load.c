@@ -85,6 +85,7 @@ int tool_cmd_load(struct tool *t, int argc, char **argv)
 {
     struct tool_certs certs = {NULL, 0};
     enum role *roles = NULL;
+    uint8_t(*ids)[MDC_ID_LEN] = NULL;
     size_t with_key = 0;
     struct tool_tok s;
     struct json *j = &t->json_out;
@@ -125,16 +126,19 @@ int tool_cmd_load(struct tool *t, int argc, char **argv)
         return st;
     }
     roles = calloc(certs.n, sizeof(*roles));
-    if (roles == NULL) {
+    ids = calloc(certs.n, sizeof(*ids));
+    if (roles == NULL || ids == NULL) {
+        tool_err("out of memory");
         st = TOOL_FAIL;
         goto out;
     }
     /* Every certificate must have a place before anything is written. */
     for (size_t i = 0; i < certs.n; i++) {
         struct tool_cert_desc d;
-        uint8_t id[MDC_ID_LEN];
+        uint8_t *id = ids[i];
         CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
         CK_RV rv = CKR_OK;
+        char safe[TOOL_SAFE_SIZE(sizeof(d.subject))];
 
         if (!tool_cert_describe(certs.v[i].der, certs.v[i].len, &d)) {
             tool_err("certificate %zu does not parse; nothing was written", i + 1);
@@ -142,13 +146,25 @@ int tool_cmd_load(struct tool *t, int argc, char **argv)
             goto out;
         }
         if (mdc_mdfs_id_from_cert(certs.v[i].der, certs.v[i].len, id) == MDC_MDFS_OK)
-            rv = tool_tok_find_id(&s, CKO_PUBLIC_KEY, id, sizeof(id), &h);
+            rv = tool_tok_find_id(&s, CKO_PUBLIC_KEY, id, MDC_ID_LEN, &h);
         if (rv != CKR_OK) {
             tool_err("cannot read the card's keys: %s", tool_rv_text(rv));
             st = tool_rv_status(rv);
             goto out;
         }
         if (h != CK_INVALID_HANDLE) {
+            /* A container holds one certificate: which of two is meant cannot
+             * be guessed (the same certificate twice is harmless). */
+            for (size_t k = 0; k < i; k++)
+                if (roles[k] == ROLE_KEY && memcmp(ids[k], id, MDC_ID_LEN) == 0 &&
+                    (certs.v[k].len != certs.v[i].len ||
+                     memcmp(certs.v[k].der, certs.v[i].der, certs.v[i].len) != 0)) {
+                    tool_err("certificates %zu and %zu are both for the same key on the card "
+                             "(give only one); nothing was written",
+                             k + 1, i + 1);
+                    st = TOOL_FAIL;
+                    goto out;
+                }
             roles[i] = ROLE_KEY;
             with_key++;
         } else if (d.ca) {
@@ -156,7 +172,7 @@ int tool_cmd_load(struct tool *t, int argc, char **argv)
         } else {
             tool_err("'%s' matches no key on the card and is not a CA certificate; "
                      "nothing was written",
-                     d.subject);
+                     tool_safe(safe, sizeof(safe), d.subject));
             st = TOOL_FAIL;
             goto out;
         }
@@ -170,8 +186,10 @@ int tool_cmd_load(struct tool *t, int argc, char **argv)
     st = tool_tok_login(t, &s);
     if (st != TOOL_OK)
         goto out;
-    if (t->json)
-        json_begin_object(j, NULL), json_begin_array(j, "certificates");
+    if (t->json) {
+        json_begin_object(j, NULL);
+        json_begin_array(j, "certificates");
+    }
     /* Certificates for card keys first: they are what the user came for. */
     for (int pass = 0; pass < 2 && st == TOOL_OK; pass++) {
         for (size_t i = 0; i < certs.n && st == TOOL_OK; i++) {
@@ -180,6 +198,7 @@ int tool_cmd_load(struct tool *t, int argc, char **argv)
             CK_OBJECT_HANDLE h;
             const char *what;
             CK_RV rv = CKR_OK;
+            char safe[TOOL_SAFE_SIZE(sizeof(d.subject))];
 
             if ((pass == 0) != (roles[i] == ROLE_KEY))
                 continue;
@@ -196,7 +215,8 @@ int tool_cmd_load(struct tool *t, int argc, char **argv)
                     roles[i] == ROLE_KEY ? "loaded into its key's container" : "added to msroots";
             }
             if (rv != CKR_OK) {
-                tool_err("writing '%s' failed: %s", d.subject, tool_rv_text(rv));
+                tool_err("writing '%s' failed: %s", tool_safe(safe, sizeof(safe), d.subject),
+                         tool_rv_text(rv));
                 st = tool_rv_status(rv);
                 break;
             }
@@ -207,7 +227,7 @@ int tool_cmd_load(struct tool *t, int argc, char **argv)
                 json_string(j, "result", what);
                 json_end_object(j);
             } else {
-                printf("%s: %s\n", d.subject, what);
+                printf("%s: %s\n", tool_safe(safe, sizeof(safe), d.subject), what);
             }
         }
     }
@@ -217,6 +237,7 @@ int tool_cmd_load(struct tool *t, int argc, char **argv)
         json_finish(j);
     }
 out:
+    free(ids);
     free(roles);
     tool_certs_clear(&certs);
     tool_tok_close(&s);

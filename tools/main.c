@@ -25,7 +25,7 @@ static const char usage_text[] =
     "  list                     readers and the cards in them\n"
     "  show                     cardid, cardcf, containers, certificates, msroots\n"
     "  check [--strict]         consistency of the card's files (exit 0 clean, 1 problems,\n"
-    "                           2 card not readable)\n"
+    "                           2 not a readable minidriver card: none, not GIDS, blank)\n"
     "  dump DIR [--force]       every minidriver file, raw, into DIR\n"
     "  keygen [--bits N] [--sign-only]\n"
     "                           new key in a new container; prints its key ID (CKA_ID)\n"
@@ -38,14 +38,16 @@ static const char usage_text[] =
     "  --reader NAME|INDEX      reader by number (mdcard list) or name (exact or a unique\n"
     "                           part); default: the first reader with a card\n"
     "  --json                   machine-readable output on stdout\n"
-    "  -v                       the module's log on stderr (-v debug with APDUs, -vv trace);\n"
+    "  -v                       the module's log on stderr (-v debug with APDUs, -vv trace),\n"
+    "                           also when the configuration file names a log_file;\n"
     "                           MDCARD_DEBUG / MDCARD_LOG, when set, take precedence\n"
     "  --pin-file FILE          read the user PIN from the first line of FILE\n"
     "  --pin-env VAR            read the user PIN from $VAR (default: $MDCARD_PIN if set,\n"
     "                           else a prompt on the terminal without echo)\n"
     "\n"
     "Exit status: 0 success; 1 failure, refusal or (check) problems found; 2 no reader,\n"
-    "no card, or a card that is not a readable GIDS card; 64 bad command line.\n";
+    "no card, a card that is not a readable GIDS card, or a blank card for a command\n"
+    "that needs its files (check, dump, keygen, csr, load); 64 bad command line.\n";
 
 void tool_err(const char *fmt, ...)
 {
@@ -150,14 +152,19 @@ static const struct {
     {"load", tool_cmd_load},
 };
 
-/* -v: the module's own log settings, unless the user set them already. */
+/* -v: the module's own log settings, unless the user set them already. The
+ * environment wins over the configuration file, so MDCARD_LOG=/dev/stderr
+ * keeps the log on stderr even when the file names a log_file. */
 static void set_verbosity(int v)
 {
     static const char *const levels[] = {"debug", "trace"};
 
-    if (v <= 0 || getenv("MDCARD_DEBUG") != NULL)
+    if (v <= 0)
         return;
-    setenv("MDCARD_DEBUG", levels[v >= 2 ? 1 : 0], 1);
+    if (getenv("MDCARD_LOG") == NULL)
+        setenv("MDCARD_LOG", "/dev/stderr", 1);
+    if (getenv("MDCARD_DEBUG") == NULL)
+        setenv("MDCARD_DEBUG", levels[v >= 2 ? 1 : 0], 1);
 }
 
 /* Subcommand options that take a value (their value is never a global option). */

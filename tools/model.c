@@ -73,7 +73,10 @@ static int read_file_at(struct tool_card *c, struct tool_model *m, const char *d
     if (f->rc.status == MDC_CARD_SW && (f->rc.sw == 0x6A88 || f->rc.sw == 0x6A82))
         f->rc.status = MDC_CARD_ABSENT;
     if (fatal(f->rc)) {
-        tool_err("reading %s%s%s failed: %s", dir, *dir ? "/" : "", name, tool_card_rc_text(f->rc));
+        char sd[TOOL_SAFE_SIZE(sizeof(f->dir))], sn[TOOL_SAFE_SIZE(sizeof(f->name))];
+
+        tool_err("reading %s%s%s failed: %s", tool_safe(sd, sizeof(sd), f->dir), *dir ? "/" : "",
+                 tool_safe(sn, sizeof(sn), f->name), tool_card_rc_text(f->rc));
         return TOOL_NOCARD;
     }
     return TOOL_OK;

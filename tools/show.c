@@ -51,10 +51,11 @@ static void show_card_text(const struct tool_card *c, const struct tool_model *m
     const struct tool_file *cf = tool_model_file(m, "", "cardcf");
     const struct tool_file *apps = tool_model_file(m, "", "cardapps");
     char serial[17];
+    char safe[TOOL_SAFE_SIZE(256)];
 
-    printf("Reader:     %s\n", c->reader);
-    printf("Card:       %s applet %u.%u, AID ", m->info.model, m->info.version_major,
-           m->info.version_minor);
+    printf("Reader:     %s\n", tool_safe(safe, sizeof(safe), c->reader));
+    printf("Card:       %s applet %u.%u, AID ", tool_safe(safe, sizeof(safe), m->info.model),
+           m->info.version_major, m->info.version_minor);
     print_hex(m->info.aid, m->info.aid_len);
     printf("\n");
     if (m->pin_known)
@@ -86,7 +87,9 @@ static void show_card_text(const struct tool_card *c, const struct tool_model *m
         printf("cardapps:  ");
         if (mdc_mdfs_cardapps_parse(apps->data.data, apps->data.len, &ca) == MDC_MDFS_OK)
             for (size_t i = 0; i < ca.count; i++)
-                printf(" %.8s", (const char *)ca.apps[i].name);
+                printf(" %s",
+                       tool_safe_n(safe, sizeof(safe), (const char *)ca.apps[i].name,
+                                   strnlen((const char *)ca.apps[i].name, MDC_CARDAPPS_NAME_LEN)));
         else
             printf(" (unreadable)");
         printf("\n");
@@ -168,6 +171,7 @@ static void show_containers(struct tool *t, const struct tool_model *m)
         bool has_key = k != NULL && k->rc.status == MDC_CARD_OK;
         unsigned bits = r->kx_key_bits != 0 ? r->kx_key_bits : r->sig_key_bits;
         char name[MDC_CMAP_NAME_UTF8_MAX];
+        char safe[TOOL_SAFE_SIZE(MDC_CMAP_NAME_UTF8_MAX)];
 
         if (mdc_mdfs_cmap_name_get(r, name, sizeof(name)) != MDC_MDFS_OK)
             name[0] = '\0';
@@ -190,7 +194,8 @@ static void show_containers(struct tool *t, const struct tool_model *m)
             printf("  [%zu] free%s\n", i, has_key ? " (a key is still on the card)" : "");
             continue;
         }
-        printf("  [%zu] %s  %s  RSA %u%s\n", i, name[0] ? name : "(no name)", spec_name(r), bits,
+        printf("  [%zu] %s  %s  RSA %u%s\n", i,
+               name[0] ? tool_safe(safe, sizeof(safe), name) : "(no name)", spec_name(r), bits,
                mdc_mdfs_cmap_is_default(r) ? "  default" : "");
         if (has_key) {
             printf("       key ID ");
@@ -225,6 +230,7 @@ static void cert_fields(struct tool *t, const uint8_t *der, size_t len)
     struct tool_cert_desc d;
     uint8_t id[MDC_ID_LEN];
     bool have_id = mdc_mdfs_id_from_cert(der, len, id) == MDC_MDFS_OK;
+    char safe[TOOL_SAFE_SIZE(sizeof(d.subject))];
 
     if (!tool_cert_describe(der, len, &d)) {
         if (t->json)
@@ -243,8 +249,9 @@ static void cert_fields(struct tool *t, const uint8_t *der, size_t len)
             json_hex(&t->json_out, "key_id", id, sizeof(id));
         return;
     }
-    printf("       subject  %s\n       issuer   %s\n       valid    %s .. %s\n", d.subject,
-           d.issuer, d.not_before, d.not_after);
+    printf("       subject  %s\n", tool_safe(safe, sizeof(safe), d.subject));
+    printf("       issuer   %s\n", tool_safe(safe, sizeof(safe), d.issuer));
+    printf("       valid    %s .. %s\n", d.not_before, d.not_after);
     if (have_id) {
         printf("       key ID   ");
         print_hex(id, sizeof(id));
@@ -268,6 +275,7 @@ static void show_certs(struct tool *t, const struct tool_model *m)
         size_t der_len = 0;
         bool compressed, ok;
         int c;
+        char safe[TOOL_SAFE_SIZE(sizeof(f->name))];
 
         if (strcasecmp(f->dir, "mscp") != 0 ||
             mdc_mdfs_certname_parse(f->name, strlen(f->name), &cn) != MDC_MDFS_OK ||
@@ -294,7 +302,7 @@ static void show_certs(struct tool *t, const struct tool_model *m)
             }
             json_end_object(j);
         } else {
-            printf("  mscp/%s  ", f->name);
+            printf("  mscp/%s  ", tool_safe(safe, sizeof(safe), f->name));
             if (c >= 0)
                 printf("container %d", c);
             else
@@ -321,6 +329,7 @@ static void show_msroots(struct tool *t, const struct tool_model *m)
     struct json *j = &t->json_out;
     mdc_msroots roots = {NULL, 0};
     mdc_mdfs_rv rv = MDC_MDFS_OK;
+    char safe[TOOL_SAFE_SIZE(sizeof(f->name))];
 
     if (f == NULL || f->rc.status != MDC_CARD_OK) {
         if (t->json)
@@ -339,7 +348,7 @@ static void show_msroots(struct tool *t, const struct tool_model *m)
             json_string(j, "error", mdc_mdfs_rv_name(rv));
         json_begin_array(j, "certificates");
     } else {
-        printf("msroots:    mscp/%s, %s, %zu bytes", f->name,
+        printf("msroots:    mscp/%s, %s, %zu bytes", tool_safe(safe, sizeof(safe), f->name),
                mdc_mdfs_is_compressed(f->data.data, f->data.len) ? "compressed" : "not compressed",
                f->data.len);
         if (rv != MDC_MDFS_OK)
@@ -375,13 +384,15 @@ static void show_files(struct tool *t, const struct tool_model *m)
                                     : "standard places; no usable master table");
     for (size_t i = 0; i < m->nfiles; i++) {
         const struct tool_file *f = &m->files[i];
+        char dir[TOOL_SAFE_SIZE(sizeof(f->dir))], name[TOOL_SAFE_SIZE(sizeof(f->name))];
+        char loc[24];
 
+        tool_safe(dir, sizeof(dir), f->dir[0] ? f->dir : ".");
+        tool_safe(name, sizeof(name), f->name);
         if (t->json) {
             json_begin_object(j, NULL);
             json_string(j, "dir", f->dir);
             json_string(j, "name", f->name);
-            char loc[24];
-
             snprintf(loc, sizeof(loc), "%04X", (unsigned)f->ef);
             json_string(j, "ef", loc);
             snprintf(loc, sizeof(loc), "%04X", (unsigned)f->tag);
@@ -391,11 +402,11 @@ static void show_files(struct tool *t, const struct tool_model *m)
                 json_int(j, "bytes", (long long)f->data.len);
             json_end_object(j);
         } else if (f->rc.status == MDC_CARD_OK) {
-            printf("  %-5s %-9s %04X/%04X %6zu bytes\n", f->dir[0] ? f->dir : ".", f->name,
-                   (unsigned)f->ef, (unsigned)f->tag, f->data.len);
+            printf("  %-5s %-9s %04X/%04X %6zu bytes\n", dir, name, (unsigned)f->ef,
+                   (unsigned)f->tag, f->data.len);
         } else {
-            printf("  %-5s %-9s %04X/%04X  (%s)\n", f->dir[0] ? f->dir : ".", f->name,
-                   (unsigned)f->ef, (unsigned)f->tag, tool_card_rc_text(f->rc));
+            printf("  %-5s %-9s %04X/%04X  (%s)\n", dir, name, (unsigned)f->ef, (unsigned)f->tag,
+                   tool_card_rc_text(f->rc));
         }
     }
     if (t->json)

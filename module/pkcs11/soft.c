@@ -62,8 +62,13 @@ static void soft_setup(void)
         ctx = NULL;
     }
     soft_libctx = ctx;
-    for (size_t i = 0; i < SOFT_N_HASHES; i++)
+    for (size_t i = 0; i < SOFT_N_HASHES; i++) {
         soft_md[i] = EVP_MD_fetch(ctx, soft_hashes[i].name, NULL);
+        /* Every operation hashing with it fails later: say why, once. */
+        if (soft_md[i] == NULL)
+            MDC_WARN(MDC_CAT_P11, "OpenSSL has no %s digest; mechanisms hashing with it fail",
+                     soft_hashes[i].name);
+    }
 }
 
 static OSSL_LIB_CTX *soft_ctx(void)

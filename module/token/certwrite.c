@@ -62,86 +62,6 @@ static void forget_cert(struct mdc_tok *tok, int container)
     }
 }
 
-/*
- * The transaction holds everything the cache needs after a certificate write:
- * tok->rec (the card before it) plus the file just written and the cmapfile
- * just built. The cache is updated from those instead of re-reading the card
- * (DESIGN.md 5: the cache is updated last, after the card accepted it all).
- */
-static bool update_rec(struct mdc_tok *tok, const struct mdc_tok_wr *w, int c, const char *name,
-                       const uint8_t *file, size_t file_len, bool cmap_written)
-{
-    struct mdc_disk_record r;
-    uint8_t *cmap = NULL;
-    size_t cmap_len = 0;
-    bool ok = true;
-
-    memset(&r, 0, sizeof(r));
-    if (cmap_written && mdc_mdfs_cmap_build(&w->cm, &cmap, &cmap_len) != MDC_MDFS_OK)
-        return false;
-    for (size_t i = 0; ok && i < tok->rec.count; i++) {
-        const struct mdc_disk_blob *b = &tok->rec.blobs[i];
-
-        if ((b->kind == MDC_DISK_CERTFILE && b->index == (unsigned)c) ||
-            (b->kind == MDC_DISK_CMAPFILE && cmap_written))
-            continue;
-        ok = mdc_tok_disk_record_add(&r, (enum mdc_disk_kind)b->kind, b->index, b->name, b->data,
-                                     b->len) == MDC_MDFS_OK;
-    }
-    if (ok && cmap_written)
-        ok = mdc_tok_disk_record_add(&r, MDC_DISK_CMAPFILE, 0, NULL, cmap, cmap_len) ==
-             MDC_MDFS_OK;
-    if (ok)
-        ok = mdc_tok_disk_record_add(&r, MDC_DISK_CERTFILE, (unsigned)c, name, file, file_len) ==
-             MDC_MDFS_OK;
-    mdc_mdfs_free(cmap);
-    if (!ok) {
-        mdc_tok_disk_record_clear(&r);
-        return false;
-    }
-    mdc_tok_disk_record_clear(&tok->rec);
-    tok->rec = r;
-    return true;
-}
-
-/*
- * Objects loaded from the disk cache chose container c for the certificate.
- * The choice stands only if the card agrees: the cmapfile just re-read is the
- * one the record holds, and the card's public key of container c is the one
- * the certificate was matched against (one GET DATA instead of every object).
- */
-static bool disk_choice_holds(struct mdc_tok *tok, const struct mdc_tok_wr *w, int c)
-{
-    const struct mdc_disk_blob *cmap = mdc_tok_disk_record_find(&tok->rec, MDC_DISK_CMAPFILE, 0);
-    struct mdc_card_pubkey k;
-    struct mdc_card_key key;
-    const mdc_cmap_record *r;
-    mdc_card_rc rc;
-    bool same;
-
-    if (c < 0 || (size_t)c >= w->cm.count || cmap == NULL || cmap->len != w->cmap_raw.len ||
-        memcmp(cmap->data, w->cmap_raw.data, cmap->len) != 0 || tok->edge->get_public_key == NULL)
-        return false;
-    r = &w->cm.records[c];
-    if (!mdc_mdfs_cmap_is_key(r))
-        return false;
-    memset(&k, 0, sizeof(k));
-    key.index = (unsigned)c;
-    key.key_exchange = mdc_mdfs_cmap_key_spec_of(r) == MDC_CMAP_KEY_EXCHANGE;
-    key.bits = key.key_exchange ? r->kx_key_bits : r->sig_key_bits;
-    rc = tok->edge->get_public_key(tok->card, &key, &k);
-    same = rc.status == MDC_CARD_OK && tok->pubkeys[c].present &&
-           k.modulus.len == tok->pubkeys[c].modulus.len &&
-           k.exponent.len == tok->pubkeys[c].exponent.len &&
-           memcmp(k.modulus.data, tok->pubkeys[c].modulus.data, k.modulus.len) == 0 &&
-           memcmp(k.exponent.data, tok->pubkeys[c].exponent.data, k.exponent.len) == 0;
-    mdc_buf_free(&k.modulus);
-    mdc_buf_free(&k.exponent);
-    if (!same)
-        MDC_INFO(MDC_CAT_CACHE, "disk cache disagrees with the card about container %d", c);
-    return same;
-}
-
 static CK_RV write_to_container(struct mdc_tok *tok, struct mdc_tok_wr *w,
                                 const struct mdc_tok_cert_req *req, int c, CK_OBJECT_HANDLE *out)
 {
@@ -149,7 +69,7 @@ static CK_RV write_to_container(struct mdc_tok *tok, struct mdc_tok_wr *w,
     bool kx = mdc_mdfs_cmap_key_spec_of(r) == MDC_CMAP_KEY_EXCHANGE;
     char name[MDC_CERTNAME_SIZE], old[MAX_NAMES][6];
     size_t n_old = mdc_tok_wr_certnames(w, (unsigned)c, old, MAX_NAMES);
-    bool same = false, cmap_written = false;
+    bool same = false;
     size_t def;
     uint8_t *file = NULL;
     size_t file_len = 0;
@@ -174,6 +94,7 @@ static CK_RV write_to_container(struct mdc_tok *tok, struct mdc_tok_wr *w,
     }
     MDC_INFO(MDC_CAT_TOKEN, "certificate %s %s (%zu bytes, %zu compressed)", name,
              same ? "replaced" : "written", req->der_len, file_len);
+    mdc_tok_wr_note_file(tok, w, MDC_DISK_CERTFILE, (unsigned)c, name, file, file_len);
     /* Other spellings of the old certificate go (kxc0 next to our kxc00, say). */
     for (size_t i = 0; i < n_old; i++) {
         if (strcmp(old[i], name) == 0)
@@ -184,6 +105,7 @@ static CK_RV write_to_container(struct mdc_tok *tok, struct mdc_tok_wr *w,
             goto out;
         }
         MDC_INFO(MDC_CAT_TOKEN, "old certificate file %s of container %d deleted", old[i], c);
+        mdc_tok_wr_note_deleted(tok, w, old[i]);
     }
     if (n_old > 0)
         forget_cert(tok, c);
@@ -192,12 +114,9 @@ static CK_RV write_to_container(struct mdc_tok *tok, struct mdc_tok_wr *w,
         rv = mdc_tok_wr_cmap(tok, w);
         if (rv != CKR_OK)
             goto out;
-        cmap_written = true;
         MDC_INFO(MDC_CAT_TOKEN, "container %d is now the default container", c);
     }
-    if (update_rec(tok, w, c, name, file, file_len, cmap_written) &&
-        mdc_tok_objects_from_rec(tok) == CKR_OK)
-        w->changed = false; /* the cache is up to date without reading the card */
+    mdc_tok_wr_commit(tok, w); /* else mdc_tok_wr_end reads the card */
     mdc_tok_wr_end(tok, w);
     mdc_mdfs_free(file);
     *out = cert_handle(tok, c, name);
@@ -265,6 +184,8 @@ static CK_RV write_to_msroots(struct mdc_tok *tok, struct mdc_tok_wr *w,
         }
         MDC_INFO(MDC_CAT_TOKEN, "CA certificate added to msroots (%zu certificates)",
                  roots.count);
+        mdc_tok_wr_note_file(tok, w, MDC_DISK_MSROOTS, 0, "msroots", raw, raw_len);
+        mdc_tok_wr_commit(tok, w);
     }
     mdc_tok_wr_end(tok, w);
     rv = CKR_DEVICE_ERROR;
@@ -301,7 +222,8 @@ CK_RV mdc_tok_create_cert(struct mdc_tok *tok, const struct mdc_tok_cert_req *re
 
     *out = CK_INVALID_HANDLE;
     if (!tok->logged_in) {
-        MDC_ERROR(MDC_CAT_TOKEN, "writing a certificate needs the user PIN: log in first");
+        /* Normal flow: NSS tries C_CreateObject before logging in. */
+        MDC_INFO(MDC_CAT_TOKEN, "writing a certificate needs the user PIN: log in first");
         return CKR_USER_NOT_LOGGED_IN;
     }
     if (req->der_len > 0 && req->der[0] == '-') {
@@ -325,16 +247,18 @@ CK_RV mdc_tok_create_cert(struct mdc_tok *tok, const struct mdc_tok_cert_req *re
      * simply matches no container. */
     if (mdc_mdfs_id_from_cert(req->der, req->der_len, key_id) != MDC_MDFS_OK)
         memset(key_id, 0, sizeof(key_id));
-    rv = mdc_tok_wr_begin_cert(tok, &w);
+    rv = mdc_tok_wr_begin(tok, &w);
     if (rv != CKR_OK)
         return rv;
     c = mdc_tok_container_of_key(&tok->objs, key_id);
-    if (tok->objs_from_disk && !disk_choice_holds(tok, &w, c)) {
-        /* The disk cache is never trusted for writes: decide from the card. */
+    /* The disk cache is never trusted for writes: the choice of container c
+     * stands only if the card agrees (cmapfile and file list as recorded,
+     * rec_ok, and the card's public key of c is the one the certificate was
+     * matched against: one GET DATA instead of every object). Else decide
+     * from the card. */
+    if (tok->objs_from_disk && !mdc_tok_wr_key_holds(tok, &w, c)) {
         MDC_DEBUG(MDC_CAT_CACHE, "certificate write: reading the card's objects");
-        tok->objs_valid = false;
-        tok->pubkeys_valid = false;
-        rv = mdc_tok_enumerate(tok);
+        rv = mdc_tok_wr_reread(tok, &w);
         if (rv != CKR_OK)
             goto refuse;
         c = mdc_tok_container_of_key(&tok->objs, key_id);

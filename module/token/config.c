@@ -87,27 +87,34 @@ static int read_conf(const char *path, uint8_t **data, size_t *len)
     return 0;
 }
 
-/* A boolean environment variable over the file: "0/no/off/false" and
- * "1/yes/on/true"; anything else is reported and ignored. */
+/* A boolean environment variable over the file, spelt as in the file
+ * (mdc_conf_parse_bool); anything else is reported and ignored. */
 static void env_bool(const char *name, bool *value)
 {
     const char *v = secure_getenv(name);
-    static const char *const off[] = {"0", "no", "off", "false"};
-    static const char *const on[] = {"1", "yes", "on", "true"};
+
+    if (v == NULL || *v == '\0' || mdc_conf_parse_bool(v, value))
+        return;
+    mdc_log_always(MDC_CAT_TOKEN, MDC_LOG_WARN, __func__,
+                   "%s is not on/off, yes/no, true/false or 1/0; ignored", name);
+}
+
+/* MDCARD_CACHE_DIR, copied (the host may change its environment later);
+ * NULL when unset, empty or not absolute: a relative path would name a
+ * different directory in each working directory, so, as in the file, it is
+ * reported and ignored. */
+static char *env_dir(const char *name)
+{
+    const char *v = secure_getenv(name);
 
     if (v == NULL || *v == '\0')
-        return;
-    for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
-        if (strcmp(v, off[i]) == 0) {
-            *value = false;
-            return;
-        }
-        if (strcmp(v, on[i]) == 0) {
-            *value = true;
-            return;
-        }
+        return NULL;
+    if (v[0] != '/') {
+        mdc_log_always(MDC_CAT_TOKEN, MDC_LOG_WARN, __func__, "%s is not an absolute path; ignored",
+                       name);
+        return NULL;
     }
-    mdc_log_always(MDC_CAT_TOKEN, MDC_LOG_WARN, __func__, "%s is not 0 or 1; ignored", name);
+    return strdup(v);
 }
 
 static void report_problems(const char *path)
@@ -155,7 +162,6 @@ static void config_read(void)
     const char *env = secure_getenv("MDCARD_CONF");
     bool named = env != NULL && *env != '\0';
     const char *path = named ? env : DEFAULT_CONF;
-    const char *dir;
 
     mdc_conf_parse(NULL, 0, &conf); /* the defaults, whatever happens to the file */
     read_file(path, named);
@@ -173,9 +179,7 @@ static void config_read(void)
     disk_cache = conf.cache;
     env_bool("MDCARD_PIN_CACHE", &pin_cache);
     env_bool("MDCARD_CACHE", &disk_cache);
-    dir = secure_getenv("MDCARD_CACHE_DIR");
-    /* A copy: the host may change its environment later. */
-    env_cache_dir = dir != NULL && *dir != '\0' ? strdup(dir) : NULL;
+    env_cache_dir = env_dir("MDCARD_CACHE_DIR");
     cache_dir = env_cache_dir != NULL ? env_cache_dir : conf.cache_dir;
     MDC_DEBUG(MDC_CAT_TOKEN,
               "configuration %s: PIN cache %s, disk cache %s%s%s, %zu reader_include, "

@@ -5,7 +5,9 @@
  * empty), a private key (the whole container: cmapfile record freed first,
  * then the key and its certificate files). A public key alone cannot go:
  * it is the private key's other half. Also C_SetAttributeValue, which only
- * accepts what is already true.
+ * accepts what is already true. The cache is updated from what was deleted;
+ * objects from the disk cache are checked against the card first (cmapfile
+ * and file list, and the public key of a container about to be deleted).
  */
 #include "token/tok_int.h"
 #include "token/wplan.h"
@@ -47,6 +49,8 @@ static CK_RV destroy_cert(struct mdc_tok *tok, struct mdc_tok_wr *w, const struc
             rv = mdc_tok_wr_fail(tok, rc, "deleting the certificate file");
         else
             MDC_INFO(MDC_CAT_TOKEN, "certificate file %s deleted", names[i]);
+        if (rv == CKR_OK)
+            mdc_tok_wr_note_deleted(tok, w, names[i]);
     }
     return rv;
 }
@@ -84,10 +88,15 @@ static CK_RV destroy_root(struct mdc_tok *tok, struct mdc_tok_wr *w, const struc
         rc = tok->edge->delete_file(tok->card, "mscp", "msroots");
     else
         rc = tok->edge->write_file(tok->card, "mscp", "msroots", raw, raw_len, true);
-    if (rc.status != MDC_CARD_OK)
+    if (rc.status != MDC_CARD_OK) {
         rv = mdc_tok_wr_fail(tok, rc, "the msroots update");
-    else
+    } else {
         MDC_INFO(MDC_CAT_TOKEN, "CA certificate removed from msroots (%zu left)", roots.count);
+        if (roots.count == 0)
+            mdc_tok_wr_note_deleted(tok, w, "msroots");
+        else
+            mdc_tok_wr_note_file(tok, w, MDC_DISK_MSROOTS, 0, "msroots", raw, raw_len);
+    }
 out:
     mdc_mdfs_msroots_clear(&roots);
     mdc_mdfs_free(raw);
@@ -121,6 +130,7 @@ static CK_RV destroy_key(struct mdc_tok *tok, struct mdc_tok_wr *w, const struct
     if (rv != CKR_OK)
         return rv;
     tok->pubkeys[i].present = false;
+    mdc_tok_wr_note_key(tok, w, (unsigned)i, NULL, 0, NULL, 0);
     rc = tok->edge->delete_key(tok->card, &key);
     if (rc.status != MDC_CARD_OK && rc.status != MDC_CARD_ABSENT)
         return mdc_tok_wr_fail(tok, rc, "deleting the key");
@@ -128,6 +138,7 @@ static CK_RV destroy_key(struct mdc_tok *tok, struct mdc_tok_wr *w, const struct
         rc = tok->edge->delete_file(tok->card, "mscp", names[k]);
         if (rc.status != MDC_CARD_OK && rc.status != MDC_CARD_ABSENT)
             return mdc_tok_wr_fail(tok, rc, "deleting the container's certificate");
+        mdc_tok_wr_note_deleted(tok, w, names[k]);
     }
     MDC_INFO(MDC_CAT_TOKEN, "container %zu deleted with its key and %zu certificate file(s)", i,
              n);
@@ -152,7 +163,7 @@ CK_RV mdc_tok_destroy(struct mdc_tok *tok, CK_OBJECT_HANDLE h)
         return CKR_ACTION_PROHIBITED;
     }
     if (!tok->logged_in) {
-        MDC_ERROR(MDC_CAT_TOKEN, "deleting objects needs the user PIN: log in first");
+        MDC_INFO(MDC_CAT_TOKEN, "deleting objects needs the user PIN: log in first");
         return CKR_USER_NOT_LOGGED_IN;
     }
     if (tok->edge->write_file == NULL || tok->edge->delete_file == NULL)
@@ -164,6 +175,20 @@ CK_RV mdc_tok_destroy(struct mdc_tok *tok, CK_OBJECT_HANDLE h)
     {
         const struct mdc_tok_object *now = mdc_tok_objects_find(&tok->objs, h);
 
+        /* Objects from the disk cache decide nothing the card does not
+         * confirm: its cmapfile and file list (rec_ok), and for a key the
+         * public key of its container. Else the card is read. */
+        if (now != NULL && tok->objs_from_disk &&
+            (!w.rec_ok ||
+             (now->cls == CKO_PRIVATE_KEY && !mdc_tok_wr_key_holds(tok, &w, now->container)))) {
+            MDC_DEBUG(MDC_CAT_CACHE, "deletion: reading the card's objects");
+            rv = mdc_tok_wr_reread(tok, &w);
+            if (rv != CKR_OK) {
+                mdc_tok_wr_end(tok, &w);
+                return rv;
+            }
+            now = mdc_tok_objects_find(&tok->objs, h);
+        }
         if (now == NULL) {
             mdc_tok_wr_end(tok, &w);
             return CKR_OBJECT_HANDLE_INVALID;
@@ -178,6 +203,8 @@ CK_RV mdc_tok_destroy(struct mdc_tok *tok, CK_OBJECT_HANDLE h)
         else
             rv = CKR_ACTION_PROHIBITED;
     }
+    if (rv == CKR_OK)
+        mdc_tok_wr_commit(tok, &w); /* else mdc_tok_wr_end reads the card */
     mdc_tok_wr_end(tok, &w);
     return rv;
 }

@@ -5,12 +5,16 @@
  * GUID-style name, default flag when no other container is default; the
  * reservation record (sizes 0) is written before the key, the final record
  * with the size after it, so an interruption never exposes a half key.
+ * The decisions rest only on what the transaction re-reads (cmapfile, file
+ * list; the edge reads the keymap): objects from the disk cache are not
+ * re-read, and the cache is updated afterwards from what was written.
  */
 #include "token/tok_int.h"
 #include "token/wplan.h"
 
 #include "mdfs/guid.h"
 #include "util/log.h"
+#include "util/tlv.h"
 
 #include <string.h>
 
@@ -25,6 +29,41 @@ static CK_OBJECT_HANDLE handle_of(const struct mdc_tok *tok, CK_OBJECT_CLASS cls
             return o->handle;
     }
     return CK_INVALID_HANDLE;
+}
+
+/* One DER INTEGER of an RSAPrivateKey, as an unsigned big-endian value. */
+static bool der_uint(const uint8_t **p, size_t *n, const uint8_t **v, size_t *len)
+{
+    struct mdc_tlv t;
+
+    if (mdc_tlv_read(*p, *n, &t) != MDC_TLV_OK || t.tag != 0x02 || t.len == 0)
+        return false;
+    *p += t.size;
+    *n -= t.size;
+    *v = t.value;
+    *len = t.len;
+    while (*len > 1 && (*v)[0] == 0) {
+        (*v)++;
+        (*len)--;
+    }
+    return true;
+}
+
+/* Modulus and public exponent of a PKCS#1 RSAPrivateKey (version, n, e, ...):
+ * the public key of an imported key, without reading it back from the card. */
+static bool rsa_public_of(const uint8_t *der, size_t der_len, const uint8_t **mod,
+                          size_t *mod_len, const uint8_t **exp, size_t *exp_len)
+{
+    struct mdc_tlv seq;
+    const uint8_t *p, *ver;
+    size_t n, ver_len;
+
+    if (mdc_tlv_read(der, der_len, &seq) != MDC_TLV_OK || seq.tag != 0x30)
+        return false;
+    p = seq.value;
+    n = seq.len;
+    return der_uint(&p, &n, &ver, &ver_len) && der_uint(&p, &n, mod, mod_len) &&
+           der_uint(&p, &n, exp, exp_len) && (*mod)[0] != 0 && (*exp)[0] != 0;
 }
 
 /* Undo the reservation after the card refused the key (best effort: the
@@ -50,7 +89,7 @@ static CK_RV new_container(struct mdc_tok *tok, CK_ULONG bits, bool kx, const ui
     CK_RV rv;
 
     if (!tok->logged_in) {
-        MDC_ERROR(MDC_CAT_TOKEN, "creating a key needs the user PIN: log in first");
+        MDC_INFO(MDC_CAT_TOKEN, "creating a key needs the user PIN: log in first");
         return CKR_USER_NOT_LOGGED_IN;
     }
     if (tok->edge->write_file == NULL || tok->edge->create_file == NULL ||
@@ -92,6 +131,7 @@ static CK_RV new_container(struct mdc_tok *tok, CK_ULONG bits, bool kx, const ui
         }
         MDC_INFO(MDC_CAT_TOKEN, "leftover certificate file %s of container %zu deleted", old[i],
                  index);
+        mdc_tok_wr_note_deleted(tok, &w, old[i]);
     }
     if (mdc_mdfs_cmap_set_record(&w.cm, index, &rec) != MDC_MDFS_OK) {
         rv = CKR_GENERAL_ERROR;
@@ -123,7 +163,21 @@ static CK_RV new_container(struct mdc_tok *tok, CK_ULONG bits, bool kx, const ui
         rec.sig_key_bits = (uint16_t)bits;
     mdc_mdfs_cmap_set_record(&w.cm, index, &rec);
     rv = mdc_tok_wr_cmap(tok, &w);
-    /* The public key as the card returned it (none for an import: read back). */
+    /* The public key as the card returned it, or as imported. */
+    if (pk.modulus.len != 0 && pk.exponent.len != 0) {
+        mdc_tok_wr_note_key(tok, &w, (unsigned)index, pk.modulus.data, pk.modulus.len,
+                            pk.exponent.data, pk.exponent.len);
+    } else {
+        const uint8_t *m = NULL, *e = NULL;
+        size_t m_len = 0, e_len = 0;
+
+        if (der != NULL && rsa_public_of(der, der_len, &m, &m_len, &e, &e_len) &&
+            mdc_buf_append(&pk.modulus, m, m_len) && mdc_buf_append(&pk.exponent, e, e_len))
+            mdc_tok_wr_note_key(tok, &w, (unsigned)index, m, m_len, e, e_len);
+        else
+            w.rec_ok = false; /* unknown: read it back */
+    }
+    /* For a read of the card instead (mdc_tok_wr_commit not possible). */
     mdc_buf_free(&tok->pubkeys[index].modulus);
     mdc_buf_free(&tok->pubkeys[index].exponent);
     tok->pubkeys[index].present = false;
@@ -141,12 +195,13 @@ static CK_RV new_container(struct mdc_tok *tok, CK_ULONG bits, bool kx, const ui
              der == NULL ? "generated" : "imported", index, name,
              kx ? "key exchange" : "signature",
              (rec.flags & MDC_CMAP_FLAG_DEFAULT) ? ", default" : "");
+    mdc_tok_wr_commit(tok, &w); /* else mdc_tok_wr_end reads the card */
     mdc_tok_wr_end(tok, &w);
     if (pub != NULL)
         *pub = handle_of(tok, CKO_PUBLIC_KEY, index);
     *priv = handle_of(tok, CKO_PRIVATE_KEY, index);
     if (*priv == CK_INVALID_HANDLE || (pub != NULL && *pub == CK_INVALID_HANDLE)) {
-        MDC_ERROR(MDC_CAT_TOKEN, "new key in container %zu not found when re-reading the card",
+        MDC_ERROR(MDC_CAT_TOKEN, "new key in container %zu not found in the updated cache",
                   index);
         return CKR_DEVICE_ERROR;
     }

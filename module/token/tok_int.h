@@ -132,17 +132,29 @@ struct mdc_tok_wr {
     struct mdc_buf cmap_raw; /* mscp/cmapfile as read in this transaction */
     bool cmap_absent;
     mdc_cmapfile cm;
-    struct mdc_buf files; /* names in mscp, NUL-separated (may be empty) */
+    struct mdc_buf files; /* names in mscp, NUL-separated (may be empty), kept
+                           * equal to the card's by the mdc_tok_wr_note_* calls */
+    bool files_listed;    /* files is the card's listing (the edge can list) */
     bool bumped;
-    bool changed; /* something was written: the cache is rebuilt at the end */
+    bool changed;      /* something was written: the cache is rebuilt at the end */
+    bool cmap_written; /* w->cm is what the card holds now */
+    /* tok->rec agrees with the card read in this transaction (same cmapfile,
+     * certificate names as listed): the cache after the write can be tok->rec
+     * edited with what was written, instead of reading the card back. */
+    bool rec_ok;
+    bool rec_started, rec_failed;
+    struct mdc_disk_record rec; /* tok->rec with this write's changes */
 };
-/* Open the transaction (cardcf re-read, objects validated) and re-read the
- * cmapfile and the mscp file list from the card. */
+/* Open the transaction (cardcf re-read, objects validated), re-read the
+ * cmapfile and the mscp file list from the card (DESIGN.md 5 step 1) and
+ * compare tok->rec with them (rec_ok). Objects loaded from the disk cache
+ * are not re-read here: each write checks what its decision rests on
+ * (mdc_tok_wr_key_holds, rec_ok) and calls mdc_tok_wr_reread when not. */
 CK_RV mdc_tok_wr_begin(struct mdc_tok *tok, struct mdc_tok_wr *w);
-/* The same for a certificate write, which checks the one public key its
- * decision rests on against the card (certwrite.c) instead of re-reading
- * every object when they came from the disk cache. */
-CK_RV mdc_tok_wr_begin_cert(struct mdc_tok *tok, struct mdc_tok_wr *w);
+/* Read every object from the card inside the write transaction. */
+CK_RV mdc_tok_wr_reread(struct mdc_tok *tok, struct mdc_tok_wr *w);
+/* The card's public key of container c is the cached one (one GET DATA). */
+bool mdc_tok_wr_key_holds(struct mdc_tok *tok, const struct mdc_tok_wr *w, int c);
 /* The single cardcf write of the operation (MDC_CARDCF_* bits). */
 CK_RV mdc_tok_wr_bump(struct mdc_tok *tok, struct mdc_tok_wr *w, unsigned which);
 /* Write w->cm back as mscp/cmapfile. */
@@ -151,7 +163,22 @@ CK_RV mdc_tok_wr_cmap(struct mdc_tok *tok, struct mdc_tok_wr *w);
  * spelling), treating `index` as valid; returns how many (up to max). */
 size_t mdc_tok_wr_certnames(const struct mdc_tok_wr *w, unsigned index, char (*names)[6],
                             size_t max);
-/* Refresh the cache when something changed, close the transaction, free w. */
+/* What the card accepted, for the cache after the write: a file written in
+ * mscp (kind MDC_DISK_CERTFILE of container `index`, or MDC_DISK_MSROOTS),
+ * a file deleted, the public key of a container (NULL: gone). */
+void mdc_tok_wr_note_file(const struct mdc_tok *tok, struct mdc_tok_wr *w,
+                          enum mdc_disk_kind kind, unsigned index, const char *name,
+                          const uint8_t *data, size_t len);
+void mdc_tok_wr_note_deleted(const struct mdc_tok *tok, struct mdc_tok_wr *w, const char *name);
+void mdc_tok_wr_note_key(const struct mdc_tok *tok, struct mdc_tok_wr *w, unsigned index,
+                         const uint8_t *mod, size_t mod_len, const uint8_t *exp, size_t exp_len);
+/* After the card accepted everything (DESIGN.md 5 step 5): the objects and
+ * the disk record from tok->rec plus the noted changes, no card read. False
+ * when that is not possible (rec_ok false, a check failed): mdc_tok_wr_end
+ * then reads the card. */
+bool mdc_tok_wr_commit(struct mdc_tok *tok, struct mdc_tok_wr *w);
+/* Refresh the cache when something changed and was not committed, close the
+ * transaction, free w. */
 void mdc_tok_wr_end(struct mdc_tok *tok, struct mdc_tok_wr *w);
 /* Card-side error of a write, logged with what was being done. */
 CK_RV mdc_tok_wr_fail(struct mdc_tok *tok, mdc_card_rc rc, const char *what);

@@ -96,11 +96,13 @@ static void trim(const char **s, size_t *n)
         (*n)--;
 }
 
-static bool parse_bool(const char *v, bool *out)
+bool mdc_conf_parse_bool(const char *v, bool *out)
 {
     static const char *const on[] = {"on", "yes", "true", "1"};
     static const char *const off[] = {"off", "no", "false", "0"};
 
+    if (v == NULL)
+        return false;
     for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
         if (strcasecmp(v, on[i]) == 0) {
             *out = true;
@@ -114,15 +116,31 @@ static bool parse_bool(const char *v, bool *out)
     return false;
 }
 
-/* log_level: the MDCARD_DEBUG syntax; blanks are allowed ("debug: gids, apdu"). */
+/* The first byte that is not a blank, from v on. */
+static char next_nonblank(const char *v)
+{
+    while (is_blank(*v))
+        v++;
+    return *v;
+}
+
+/* log_level: the MDCARD_DEBUG syntax; blanks are allowed around ':' and ','
+ * ("debug: gids, apdu") but not inside a name: "de bug" stays an error. */
 static bool parse_log_level(const char *v, enum mdc_log_level levels[MDC_CAT_COUNT])
 {
     char spec[MDC_CONF_MAX_LINE + 1];
     size_t o = 0;
 
-    for (; *v != '\0' && o < sizeof(spec) - 1; v++)
-        if (!is_blank(*v))
-            spec[o++] = *v;
+    for (; *v != '\0' && o < sizeof(spec) - 1; v++) {
+        if (is_blank(*v)) {
+            char next = next_nonblank(v);
+
+            if (o == 0 || spec[o - 1] == ':' || spec[o - 1] == ',' || next == '\0' || next == ':' ||
+                next == ',')
+                continue;
+        }
+        spec[o++] = *v;
+    }
     spec[o] = '\0';
     return mdc_log_parse_spec(spec, levels);
 }
@@ -158,7 +176,7 @@ static bool apply(struct parser *ps, unsigned line, enum mdc_conf_key key, const
         return false;
     case MDC_CONF_CACHE:
     case MDC_CONF_PIN_CACHE:
-        if (parse_bool(v, key == MDC_CONF_CACHE ? &c->cache : &c->pin_cache))
+        if (mdc_conf_parse_bool(v, key == MDC_CONF_CACHE ? &c->cache : &c->pin_cache))
             return true;
         problem(c, line, "%s: %s is not on or off; default (on) used", name,
                 quote(q, v, strlen(v)));

@@ -67,6 +67,11 @@ struct mdc_conf {
 bool mdc_conf_parse(const uint8_t *data, size_t len, struct mdc_conf *conf);
 void mdc_conf_free(struct mdc_conf *conf);
 
+/* A boolean as the file and the environment (MDCARD_CACHE, MDCARD_PIN_CACHE)
+ * spell it: on/yes/true/1 or off/no/false/0, any case. False when `v` is
+ * none of those (*out untouched). */
+bool mdc_conf_parse_bool(const char *v, bool *out);
+
 /* The key as written in the file ("log_level"). */
 const char *mdc_conf_key_name(enum mdc_conf_key key);
 

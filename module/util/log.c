@@ -9,6 +9,7 @@
 #include "util/log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -84,19 +85,31 @@ static void set_levels(const enum mdc_log_level levels[MDC_CAT_COUNT])
     atomic_store_explicit(&log_max, max, memory_order_relaxed);
 }
 
-/* Opens `path` for appending when something is to be logged and no file is
- * open yet; log_mutex held. False with errno when it cannot be opened. */
-static bool open_log_file(const char *path)
+/* Opens `path` for appending when something is to be logged (or `force`)
+ * and no file is open yet; log_mutex held. False with errno when it cannot
+ * be opened. O_NOFOLLOW: a symbolic link planted at the path (a shared
+ * /tmp) is refused rather than followed; 0600: the log names readers,
+ * objects and APDUs, for the user's eyes only; O_CLOEXEC: helpers the host
+ * spawns do not inherit it. */
+static bool open_log_file(const char *path, bool force)
 {
     FILE *f;
+    int fd;
 
     if (path == NULL || log_file != NULL ||
-        atomic_load_explicit(&log_max, memory_order_relaxed) == MDC_LOG_OFF)
+        (!force && atomic_load_explicit(&log_max, memory_order_relaxed) == MDC_LOG_OFF))
         return true;
-    /* "e": close-on-exec, so helpers the host spawns do not inherit it. */
-    f = fopen(path, "ae");
-    if (f == NULL)
+    fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY, 0600);
+    if (fd < 0)
         return false;
+    f = fdopen(fd, "a");
+    if (f == NULL) {
+        int err = errno;
+
+        close(fd);
+        errno = err;
+        return false;
+    }
     setvbuf(f, NULL, _IOLBF, 0);
     log_file = f;
     return true;
@@ -115,6 +128,7 @@ static void log_setup(void)
     const char *spec = secure_getenv("MDCARD_DEBUG");
     const char *path = secure_getenv("MDCARD_LOG");
     enum mdc_log_level levels[MDC_CAT_COUNT];
+    bool bad_spec = false;
 
     for (int c = 0; c < MDC_CAT_COUNT; c++)
         levels[c] = MDC_LOG_OFF;
@@ -122,21 +136,24 @@ static void log_setup(void)
         env_path = strdup(path); /* the host may change its environment later */
     if (spec != NULL && *spec != '\0') {
         env_levels_set = mdc_log_parse_spec(spec, levels);
-        if (!env_levels_set) {
-            /* Said once, whatever the levels: a silently ignored setting
-             * would leave the user guessing. */
-            if (strlen(spec) <= 64 && printable(spec))
-                emit_now(MDC_CAT_P11, MDC_LOG_WARN, __func__,
-                         "MDCARD_DEBUG='%s' is not LEVEL[:CATEGORY,...]; ignored", spec);
-            else
-                emit_now(MDC_CAT_P11, MDC_LOG_WARN, __func__,
-                         "MDCARD_DEBUG is not LEVEL[:CATEGORY,...]; ignored");
-        }
+        bad_spec = !env_levels_set;
     }
     set_levels(levels);
     pthread_mutex_lock(&log_mutex);
-    open_log_file(env_path); /* failing: stderr, as always for MDCARD_LOG */
+    /* Failing: stderr, as always for MDCARD_LOG. A bad MDCARD_DEBUG opens it
+     * anyway, so that the warning below lands where the user looks. */
+    open_log_file(env_path, bad_spec);
     pthread_mutex_unlock(&log_mutex);
+    if (bad_spec) {
+        /* Said once, whatever the levels: a silently ignored setting would
+         * leave the user guessing. */
+        if (strlen(spec) <= 64 && printable(spec))
+            emit_now(MDC_CAT_P11, MDC_LOG_WARN, __func__,
+                     "MDCARD_DEBUG='%s' is not LEVEL[:CATEGORY,...]; ignored", spec);
+        else
+            emit_now(MDC_CAT_P11, MDC_LOG_WARN, __func__,
+                     "MDCARD_DEBUG is not LEVEL[:CATEGORY,...]; ignored");
+    }
 }
 
 bool mdc_log_configure(const enum mdc_log_level levels[MDC_CAT_COUNT], const char *path)
@@ -149,8 +166,8 @@ bool mdc_log_configure(const enum mdc_log_level levels[MDC_CAT_COUNT], const cha
     if (!env_levels_set && levels != NULL)
         set_levels(levels);
     if (env_path != NULL) {
-        open_log_file(env_path);
-    } else if (!open_log_file(path)) {
+        open_log_file(env_path, false);
+    } else if (!open_log_file(path, false)) {
         ok = false;
         saved = errno;
     }

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The on-disk cache (DESIGN.md 6) seen from outside, one case per run:
 #   perms     directories 0700, record 0600, no temporary file left; a
-#             configured directory (MDCARD_CACHE_DIR) is used instead
+#             configured directory (MDCARD_CACHE_DIR) is used instead; a save
+#             removes temporary files older than a minute
 #   corrupt   truncated, garbage, one flipped byte, empty, another card's
-#             record: the listing stays right, the record is rebuilt identical
+#             record, a symbolic link, a FIFO: the listing stays right, the
+#             record is rebuilt identical
 #   changed   another process changes the card (OpenSC; mdcard with the cache
 #             off): the next mdcard process lists the new certificate
 #   parallel  two mdcard processes at once, one listing in a loop while the
@@ -14,6 +16,12 @@
 #             a symbolic link: ignored (logged), the listing still right
 #   untrusted a record with a valid digest whose public keys of two containers
 #             are swapped: a certificate write still goes where the card says
+#   writes    key generation, key import, certificate and key deletion in warm
+#             processes update the cache from what they wrote: the writing
+#             process and the next one (warm) list what a cold read lists;
+#             a change by another process (OpenSC) is still noticed
+#   untrusted-delete  the swapped record again: deleting a private key by
+#             its ID never deletes the other container's key
 . "$(dirname "$0")/lib.sh"
 preload_only_for_mdcard
 base=$XDG_CACHE_HOME/mdcard
@@ -66,6 +74,18 @@ perms)
     listing "$T/l3"
     [ -f "$T/elsewhere/cache/$serial/card.rec" ] || fail "no record in MDCARD_CACHE_DIR"
     [ "$(mode "$T/elsewhere/cache")" = 700 ] || fail "configured directory not 0700"
+    step "a save removes stale temporary files (a crash's), keeps fresh ones"
+    d=$T/elsewhere/cache/$serial
+    touch -d '2 minutes ago' "$d/.card.rec.1.0"
+    ln -s /nonexistent "$d/.card.rec.3.0"
+    touch -h -d '2 minutes ago' "$d/.card.rec.3.0"
+    touch "$d/.card.rec.2.0" # another process's save in progress
+    touch -d '2 minutes ago' "$d/.card.rec" "$d/unrelated" # not temporary files
+    rm "$d/card.rec"
+    listing "$T/l4"
+    [ -f "$d/card.rec" ] || fail "no record saved"
+    [ "$(ls -A "$d" | sort | tr '\n' ' ')" = ".card.rec .card.rec.2.0 card.rec unrelated " ] ||
+        fail "after the save: $(ls -A "$d")"
     ;;
 corrupt)
     setup
@@ -96,6 +116,27 @@ corrupt)
         grep -q 'disk cache: record' "$T/log.$how" || { cat "$T/log.$how" >&2; fail "$how: not logged"; }
         cmp "$T/good.rec" "$rec" || fail "$how: the rebuilt record differs from the first one"
     done
+    step "record a symbolic link: deleted, its target untouched"
+    echo "not a record" > "$T/target"
+    rm -f "$rec"
+    ln -s "$T/target" "$rec"
+    MDCARD_DEBUG=info:cache MDCARD_LOG=$T/log.link listing "$T/l.link"
+    diff "$T/ref" "$T/l.link" || fail "link: listing differs from the card's"
+    grep -q 'disk cache: record is a symbolic link; deleted' "$T/log.link" ||
+        { cat "$T/log.link" >&2; fail "link: not logged"; }
+    [ "$(cat "$T/target")" = "not a record" ] || fail "link: the target was changed"
+    [ -f "$rec" ] && [ ! -L "$rec" ] || fail "link: no record rebuilt"
+    cmp "$T/good.rec" "$rec" || fail "link: the rebuilt record differs"
+    step "record a FIFO: no hang, deleted"
+    rm -f "$rec"
+    mkfifo -m 600 "$rec"
+    MDCARD_DEBUG=info:cache MDCARD_LOG=$T/log.fifo ok timeout 60 \
+        env LD_PRELOAD="${MDCARD_SAVED_PRELOAD:-${LD_PRELOAD:-}}" pkcs11-tool --module "$MDCARD_MODULE" -O
+    grep -E 'Object|label:|ID:|subject:' "$T/out" > "$T/l.fifo"
+    diff "$T/ref" "$T/l.fifo" || fail "fifo: listing differs from the card's"
+    grep -q 'disk cache: record is not a private regular file' "$T/log.fifo" ||
+        { cat "$T/log.fifo" >&2; fail "fifo: not logged"; }
+    cmp "$T/good.rec" "$rec" || fail "fifo: the record was not rebuilt"
     ;;
 changed)
     setup
@@ -197,6 +238,98 @@ untrusted)
     cmp "$T/onc.der" "$T/second.der" || fail "kxc0$c does not hold the second key's certificate"
     [ "$(cert_ids mdcard | grep -c .)" = 2 ] || fail "not two certificates"
     [ "$(cert_ids opensc | grep -c .)" = 2 ] || fail "OpenSC does not list two certificates"
+    ;;
+writes)
+    setup
+    listing "$T/l0"
+    # as_card WHAT: a new process is warm (3 APDUs) and lists what the card
+    # holds (a listing with the cache off).
+    as_card() {
+        local n0
+        MDCARD_CACHE=0 mdcard -O > "$T/cold.raw" 2>&1 || { cat "$T/cold.raw" >&2; fail "cold listing"; }
+        grep -E 'Object|label:|ID:|subject:' "$T/cold.raw" > "$T/cold"
+        n0=$(apdus)
+        listing "$T/warm"
+        [ $(($(apdus) - n0)) = 3 ] || fail "$1: the next process sent $(($(apdus) - n0)) APDUs, not 3"
+        diff "$T/cold" "$T/warm" || fail "$1: the warm listing differs from the card's"
+    }
+    # updated LOG: the writing process updated the cache from what it wrote.
+    updated() {
+        grep -q 'cache updated from the write' "$1" || { cat "$1" >&2; fail "cache not updated from the write"; }
+        ! grep -q 'reading the card' "$1" || { cat "$1" >&2; fail "the write read the card's objects"; }
+    }
+    step "key generation in a warm process; its CKA_ID in that process and the next"
+    MDCARD_DEBUG=debug:cache MDCARD_LOG=$T/log.kg ok mdcard --login --pin "$PIN" --keypairgen \
+        --key-type rsa:2048 --label kg2
+    updated "$T/log.kg"
+    id=$(last_id)
+    ok mdcard --read-object --type pubkey --id "$id" -o "$T/kg2.pub.der"
+    ok openssl pkey -pubin -inform DER -in "$T/kg2.pub.der" -out "$T/kg2.pub.pem"
+    [ "$(pubkey_id "$T/kg2.pub.pem")" = "$id" ] || fail "CKA_ID $id is not SHA-1 of the modulus"
+    as_card keygen
+    grep -q "ID: *$id" "$T/warm" || fail "new key $id not listed"
+    step "key import in a warm process"
+    ok openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$T/imp.pem"
+    ok openssl pkey -in "$T/imp.pem" -outform DER -out "$T/imp.der"
+    ok openssl pkey -in "$T/imp.pem" -pubout -out "$T/imp.pub.pem"
+    imp=$(pubkey_id "$T/imp.pub.pem")
+    MDCARD_DEBUG=debug:cache MDCARD_LOG=$T/log.imp ok mdcard --login --pin "$PIN" \
+        --write-object "$T/imp.der" --type privkey --label imported
+    updated "$T/log.imp"
+    as_card import
+    grep -q "ID: *$imp" "$T/warm" || fail "imported key $imp not listed under the SHA-1 of its modulus"
+    step "certificate deletion in a warm process"
+    MDCARD_DEBUG=debug:cache MDCARD_LOG=$T/log.dc ok mdcard --login --pin "$PIN" \
+        --delete-object --type cert --id "$ENROLLED_ID"
+    updated "$T/log.dc"
+    as_card "certificate deletion"
+    ! grep -q 'Certificate Object' "$T/warm" || fail "the certificate is still listed"
+    step "key deletion in a warm process (the container's public key checked on the card)"
+    MDCARD_DEBUG=debug:cache MDCARD_LOG=$T/log.dk ok mdcard --login --pin "$PIN" \
+        --delete-object --type privkey --id "$id"
+    updated "$T/log.dk"
+    as_card "key deletion"
+    ! grep -q "ID: *$id" "$T/warm" || fail "deleted key $id still listed"
+    grep -q "ID: *$imp" "$T/warm" || fail "imported key $imp gone"
+    step "a key generated by OpenSC (another process) is noticed"
+    ok opensc --login --pin "$PIN" --keypairgen --key-type rsa:2048 --label other
+    listing "$T/l1"
+    MDCARD_CACHE=0 mdcard -O > "$T/cold.raw" 2>&1 || fail "cold listing"
+    grep -E 'Object|label:|ID:|subject:' "$T/cold.raw" > "$T/cold"
+    diff "$T/cold" "$T/l1" || fail "OpenSC's key: the listing differs from the card's"
+    [ "$(grep -c 'Public Key Object' "$T/l1")" = 3 ] || fail "want three public keys"
+    ;;
+untrusted-delete)
+    setup
+    id2=$(md_keygen second)
+    listing "$T/l1"
+    card_dump "$T/before"
+    c2=$(container_of "$T/before" "$T/second.pub.pem")
+    [ -n "$c2" ] || fail "second key not on the card"
+    step "swap the public keys of the two containers in the record, digest recomputed"
+    m0=$(openssl rsa -pubin -in "$T/user.pub.pem" -noout -modulus | sed 's/^Modulus=//' | tr A-F a-f)
+    m1=$(openssl rsa -pubin -in "$T/second.pub.pem" -noout -modulus | sed 's/^Modulus=//' | tr A-F a-f)
+    xxd -p "$rec" | tr -d '\n' > "$T/hex"
+    sed -e "s/$m0/SWAP/" -e "s/$m1/$m0/" -e "s/SWAP/$m1/" "$T/hex" > "$T/hex2"
+    reseal "$T/hex2" "$rec"
+    step "delete the enrolled key by its ID: never the second key"
+    rc=0
+    MDCARD_DEBUG=info:cache MDCARD_LOG=$T/log.del mdcard --login --pin "$PIN" --delete-object \
+        --type privkey --id "$ENROLLED_ID" > "$T/out" 2>&1 || rc=$?
+    card_dump "$T/after"
+    [ "$(container_of "$T/after" "$T/second.pub.pem")" = "$c2" ] || fail "the second key was deleted"
+    grep -q 'disk cache disagrees with the card' "$T/log.del" || { cat "$T/log.del" >&2; fail "not logged"; }
+    if [ $rc != 0 ]; then
+        # The handle found in the wrong record died with the re-read: nothing
+        # deleted; the record is the card's now, so a second attempt works.
+        expect_unchanged "$T/before" "$T/after"
+        ok mdcard --login --pin "$PIN" --delete-object --type privkey --id "$ENROLLED_ID"
+        card_dump "$T/after"
+    fi
+    [ -z "$(container_of "$T/after" "$T/user.pub.pem")" ] || fail "the enrolled key is still there"
+    [ "$(container_of "$T/after" "$T/second.pub.pem")" = "$c2" ] || fail "the second key was deleted"
+    listing "$T/l2"
+    grep -q "ID: *$id2" "$T/l2" || fail "second key not listed"
     ;;
 *) fail "unknown case $1" ;;
 esac

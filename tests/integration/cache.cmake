@@ -3,7 +3,8 @@
 # The benchmark's APDU counts, exactly (label apdu-count, DESIGN.md 7).
 mdcard_integration_test(cache-apdu-count cache-apdu-count.sh LABELS apdu-count)
 # The disk cache from outside: permissions, damage, changes by others,
-# concurrency, switched off, foreign directories, never trusted for writes.
-foreach(case perms corrupt changed parallel off foreign untrusted)
+# concurrency, switched off, foreign directories, never trusted for writes,
+# updated from what a write wrote.
+foreach(case perms corrupt changed parallel off foreign untrusted writes untrusted-delete)
   mdcard_integration_test(cache-${case} cache-disk.sh ARGS ${case})
 endforeach()

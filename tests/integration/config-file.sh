@@ -3,7 +3,9 @@
 # The configuration file (docs/CONFIGURATION.md) as pkcs11-tool and a PKCS#11
 # program see it: MDCARD_CONF's log settings, reader_include/reader_exclude,
 # pin_cache, broken files (each problem named with file, line and reason, the
-# module working on defaults), the environment over the file, and the
+# module working on defaults), the environment over the file (bad values of
+# the variables named and ignored), the log file's mode and its refusal of a
+# symbolic link, and the
 # compiled-in default path (a private mount namespace with an overlay on its
 # directory, so the system's files are never touched).
 # Needs: tests/with-card --other-aid A000000308000010000100
@@ -179,6 +181,55 @@ expect_out "MDCARD_DEBUG='nonsense' is not LEVEL[:CATEGORY,...]; ignored"
 [ -s "$T/e3.log" ] || fail "an invalid MDCARD_DEBUG must leave the file's log_level in force"
 second_signature e CKR_OK "MDCARD_PIN_CACHE=1 over pin_cache = off" MDCARD_CONF="$T/c.conf" \
     MDCARD_PIN_CACHE=1
+
+step "(e) MDCARD_CACHE_DIR must be absolute: a relative one is reported and ignored"
+CONF_NAME=e4.conf conf "log_level = debug:token" "log_file = $T/e4.log" "cache_dir = $T/file-cache"
+MDCARD_CACHE_DIR=rel/cache list e4.conf
+token_listed
+[ "$(count_in "$T/e4.log" "MDCARD_CACHE_DIR is not an absolute path; ignored")" = 1 ] ||
+    { cat "$T/e4.log" "$T/out" >&2; fail "relative MDCARD_CACHE_DIR not reported once"; }
+grep -q "disk cache on in $T/file-cache," "$T/e4.log" ||
+    { cat "$T/e4.log" >&2; fail "a relative MDCARD_CACHE_DIR did not leave the file's cache_dir"; }
+[ ! -e rel ] && [ ! -e "$T/rel" ] || fail "a relative cache directory was created"
+
+step "(e) MDCARD_CACHE / MDCARD_PIN_CACHE: the file's spellings, any case; bad values named"
+CONF_NAME=e5.conf conf "log_level = debug:token" "log_file = $T/e5.log"
+MDCARD_CACHE=OFF MDCARD_PIN_CACHE=No list e5.conf
+grep -q "configuration $T/e5.conf: PIN cache off, disk cache off" "$T/e5.log" ||
+    { cat "$T/e5.log" >&2; fail "MDCARD_CACHE=OFF / MDCARD_PIN_CACHE=No not applied"; }
+MDCARD_CACHE=maybe MDCARD_PIN_CACHE=2 list e5.conf
+for v in MDCARD_CACHE MDCARD_PIN_CACHE; do
+    [ "$(count_in "$T/e5.log" "$v is not on/off, yes/no, true/false or 1/0; ignored")" = 1 ] ||
+        { cat "$T/e5.log" >&2; fail "bad $v not reported once"; }
+done
+[ "$(count_in "$T/e5.log" "PIN cache on, disk cache on")" = 1 ] || fail "bad values not ignored"
+! grep -q "is not 0 or 1" "$T/e5.log" || fail "the old message is still there"
+
+step "(e) log_level: blanks inside a name are an error"
+CONF_NAME=e6.conf conf "log_level = de bug" "log_file = $T/e6.log"
+list e6.conf
+expect_out "$T/e6.conf:1: log_level: 'de bug' is not"
+[ ! -e "$T/e6.log" ] || fail "'de bug' was read as debug"
+
+step "(f) the log file: created 0600 whatever the umask, a symbolic link refused"
+CONF_NAME=f.conf conf "log_level = debug" "log_file = $T/f.log"
+(umask 000 && list f.conf)
+[ "$(stat -c %a "$T/f.log")" = 600 ] || fail "log file has mode $(stat -c %a "$T/f.log"), not 600"
+ln -s "$T/f-target.log" "$T/f-link.log"
+CONF_NAME=f2.conf conf "log_level = debug" "log_file = $T/f-link.log"
+list f2.conf
+token_listed
+expect_out "$T/f2.conf:2: log_file: cannot open $T/f-link.log: Too many levels of symbolic links"
+[ ! -e "$T/f-target.log" ] || fail "the log followed a symbolic link"
+MDCARD_LOG=$T/f-link.log MDCARD_DEBUG=debug MDCARD_CONF=/dev/null ok mdcard -L
+[ ! -e "$T/f-target.log" ] || fail "MDCARD_LOG followed a symbolic link"
+expect_out "debug p11 C_Initialize: CKR_OK" # on stderr instead
+
+step "(f) an invalid MDCARD_DEBUG is reported in MDCARD_LOG, not on stderr"
+MDCARD_CONF=/dev/null MDCARD_LOG=$T/f3.log MDCARD_DEBUG=nonsense ok mdcard -L
+reject_out "MDCARD_DEBUG"
+grep -qF "MDCARD_DEBUG='nonsense' is not LEVEL[:CATEGORY,...]; ignored" "$T/f3.log" ||
+    { cat "$T/f3.log" >&2; fail "the warning did not go to MDCARD_LOG"; }
 
 step "the compiled-in default path: read when present, silent when absent"
 dir=$(dirname "$default_conf")

@@ -83,6 +83,8 @@ blank)
         expect_out "blank GIDS card"
     done
     expect_status 2 check
+    expect_status 2 dump "$T/d2"
+    [ ! -e "$T/d2" ] || fail "dump created a directory for a blank card"
     expect_status 0 list
     expect_out "card: GIDS, blank (not initialized)"
     MDCARD_PIN=$PIN expect_status 2 keygen

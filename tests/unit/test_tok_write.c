@@ -18,6 +18,7 @@
 
 #include "mdfs/cardcf.h"
 #include "mdfs/ids.h"
+#include "token/tok_int.h"
 #include "token/wplan.h"
 #include "vectors/vectors.h"
 
@@ -263,10 +264,42 @@ static void test_session_cert(void **state)
     mdc_tok_objects_clear(&sess);
 }
 
+/* A name of another valid container is never a leftover of a free one:
+ * "kxc10" is container 10's (decimal writers) while 16 is free. */
+static void test_certnames_ambiguous(void **state)
+{
+    static const char files[] = "kxc10\0kxc00\0cmapfile\0";
+    struct mdc_tok_wr w;
+    char names[4][6];
+
+    (void)state;
+    memset(&w, 0, sizeof(w));
+    w.cm.count = 11;
+    w.cm.records = calloc(w.cm.count, sizeof(*w.cm.records));
+    assert_non_null(w.cm.records);
+    w.cm.records[0].flags = 0x01;
+    w.cm.records[10].flags = 0x01;
+    w.files = (struct mdc_buf)MDC_BUF_INIT;
+    assert_true(mdc_buf_append(&w.files, files, sizeof(files) - 1));
+
+    assert_int_equal(mdc_tok_wr_certnames(&w, 16, names, 4), 0);
+    assert_int_equal(mdc_tok_wr_certnames(&w, 10, names, 4), 1);
+    assert_string_equal(names[0], "kxc10");
+    assert_int_equal(mdc_tok_wr_certnames(&w, 0, names, 4), 1);
+    assert_string_equal(names[0], "kxc00");
+    /* Container 10 gone: kxc10 is an orphan, claimed by 16 (hex reading). */
+    w.cm.records[10].flags = 0;
+    assert_int_equal(mdc_tok_wr_certnames(&w, 16, names, 4), 1);
+    assert_string_equal(names[0], "kxc10");
+    mdc_buf_free(&w.files);
+    free(w.cm.records);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_counters),
+        cmocka_unit_test(test_certnames_ambiguous),
         cmocka_unit_test_setup_teardown(test_container_of_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_id_verdict, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cert_parse, setup, teardown),

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -192,7 +193,10 @@ static void test_errors(void **state)
     expect_error(NULL, 0, TOOL_BUNDLE_EMPTY, "empty");
     expect_error((const uint8_t *)"hello\n", 6, TOOL_BUNDLE_BAD, "neither PEM nor DER");
     expect_error(der_a.data, der_a.len - 1, TOOL_BUNDLE_BAD, "bad DER at byte 0");
+    ERR_clear_error();
     expect_error(garbage, sizeof(garbage), TOOL_BUNDLE_BAD, "not an X.509 certificate");
+    /* The failed probe leaves nothing in OpenSSL's error queue for later callers. */
+    assert_int_equal(ERR_peek_error(), 0);
     cat(&mixed, &pem_a, NULL);
     cat(&mixed, &pem_key, NULL);
     expect_error(mixed.data, mixed.len, TOOL_BUNDLE_NOT_CERT, "PEM block 2 is a \"PRIVATE KEY\"");

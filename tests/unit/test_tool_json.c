@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* The JSON writer of the mdcard tool (tools/json.c): escaping, invalid
- * UTF-8, nesting and commas, byte-exact documents. */
+ * UTF-8, nesting and commas, byte-exact documents; tool_safe, the
+ * terminal-safe form of card strings for text output. */
 #define _POSIX_C_SOURCE 200809L
 #include <setjmp.h>
 #include <stdarg.h>
@@ -130,13 +131,51 @@ static void test_misuse(void **state)
     fclose(f);
 }
 
+static void expect_safe(const char *in, size_t len, const char *want)
+{
+    char out[TOOL_SAFE_SIZE(64)];
+
+    assert_true(len <= 64);
+    assert_string_equal(tool_safe_n(out, sizeof(out), in, len), want);
+}
+
+/* The whole literal, NULs and all. */
+#define EXPECT_SAFE(lit, want) expect_safe(lit, sizeof(lit) - 1, want)
+
+static void test_safe(void **state)
+{
+    char small[8];
+
+    (void)state;
+    EXPECT_SAFE("kxc00", "kxc00");
+    EXPECT_SAFE("a\\b \"q\" ~", "a\\b \"q\" ~"); /* printable ASCII as is */
+    EXPECT_SAFE("\x1b[31mred", "\\x1b[31mred");
+    EXPECT_SAFE("\x00\x01\t\n\r\x1f\x7f", "\\x00\\x01\\x09\\x0a\\x0d\\x1f\\x7f");
+    /* C1 controls U+0080..U+009F (CSI U+009B) escaped byte by byte; U+00A0 up kept. */
+    EXPECT_SAFE("\xc2\x80\xc2\x9b\xc2\x9f", "\\xc2\\x80\\xc2\\x9b\\xc2\\x9f");
+    EXPECT_SAFE("\xc2\xa0\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80",
+                "\xc2\xa0\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+    /* Invalid UTF-8: a lone continuation, a truncated sequence, an overlong
+     * form, a surrogate, above U+10FFFF. */
+    EXPECT_SAFE("\x80", "\\x80");
+    EXPECT_SAFE("\xe2\x82", "\\xe2\\x82");
+    EXPECT_SAFE("\xc0\xaf", "\\xc0\\xaf");
+    EXPECT_SAFE("\xed\xa0\x80", "\\xed\\xa0\\x80");
+    EXPECT_SAFE("\xf4\x90\x80\x80", "\\xf4\\x90\\x80\\x80");
+    EXPECT_SAFE("", "");
+    /* Too small a buffer: whole characters only, always terminated. */
+    assert_string_equal(tool_safe_n(small, sizeof(small), "ab\x1b\x1b", 4), "ab\\x1b");
+    assert_string_equal(tool_safe_n(small, sizeof(small), "abcdefghij", 10), "abcdefg");
+    assert_string_equal(tool_safe_n(small, 1, "abc", 3), "");
+    assert_string_equal(tool_safe(small, sizeof(small), "\xe2\x82\xac!"), "\xe2\x82\xac!");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_escapes),
-        cmocka_unit_test(test_utf8),
-        cmocka_unit_test(test_document),
-        cmocka_unit_test(test_misuse),
+        cmocka_unit_test(test_escapes),  cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_document), cmocka_unit_test(test_misuse),
+        cmocka_unit_test(test_safe),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -125,6 +125,42 @@ static void test_values(void **state)
     c = parse_str("log_level = WARN");
     assert_int_equal(c.log_levels[MDC_CAT_PCSC], MDC_LOG_WARN);
     mdc_conf_free(&c);
+    c = parse_str("log_level = debug:\t apdu,  ,pcsc");
+    assert_int_equal(c.n_problems, 0);
+    assert_int_equal(c.log_levels[MDC_CAT_APDU], MDC_LOG_DEBUG);
+    assert_int_equal(c.log_levels[MDC_CAT_PCSC], MDC_LOG_DEBUG);
+    assert_int_equal(c.log_levels[MDC_CAT_P11], MDC_LOG_OFF);
+    mdc_conf_free(&c);
+}
+
+/* The one boolean parser, also used for MDCARD_CACHE and MDCARD_PIN_CACHE. */
+static void test_parse_bool(void **state)
+{
+    static const char *const on[] = {"on", "ON", "Yes", "true", "TRUE", "1"};
+    static const char *const off[] = {"off", "Off", "NO", "false", "fAlSe", "0"};
+    static const char *const bad[] = {"", "2", "onn", "of", " on", "on ", "y", "00", "-1"};
+    bool v;
+
+    (void)state;
+    for (size_t i = 0; i < sizeof(on) / sizeof(on[0]); i++) {
+        v = false;
+        assert_true(mdc_conf_parse_bool(on[i], &v));
+        assert_true(v);
+    }
+    for (size_t i = 0; i < sizeof(off) / sizeof(off[0]); i++) {
+        v = true;
+        assert_true(mdc_conf_parse_bool(off[i], &v));
+        assert_false(v);
+    }
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        v = true;
+        assert_false(mdc_conf_parse_bool(bad[i], &v));
+        assert_true(v); /* untouched */
+        v = false;
+        assert_false(mdc_conf_parse_bool(bad[i], &v));
+        assert_false(v);
+    }
+    assert_false(mdc_conf_parse_bool(NULL, &v));
 }
 
 /* Each bad line: one problem on its line, the setting at its default, the
@@ -142,6 +178,10 @@ static void test_bad_lines(void **state)
         {"cache = 2", "cache: '2' is not on or off"},
         {"log_level = loud", "log_level: 'loud' is not"},
         {"log_level = debug:gids,nosuch", "log_level: 'debug:gids,nosuch' is not"},
+        /* blanks around ':' and ',' only, never inside a name */
+        {"log_level = de bug", "log_level: 'de bug' is not"},
+        {"log_level = debug:gi ds", "log_level: 'debug:gi ds' is not"},
+        {"log_level = trace : gids , ca che", "log_level: 'trace : gids , ca che' is not"},
         {"log_file = mdcard.log", "log_file: 'mdcard.log' is not an absolute path"},
         {"cache_dir = ~/.cache/x", "cache_dir: '~/.cache/x' is not an absolute path"},
         {"cache =", "cache has no value"},
@@ -478,7 +518,7 @@ int main(void)
         cmocka_unit_test(test_twice),          cmocka_unit_test(test_line_ends),
         cmocka_unit_test(test_long_lines),     cmocka_unit_test(test_file_size),
         cmocka_unit_test(test_pattern_limits), cmocka_unit_test(test_garbage),
-        cmocka_unit_test(test_shipped_file),
+        cmocka_unit_test(test_shipped_file),   cmocka_unit_test(test_parse_bool),
     };
 
     return cmocka_run_group_tests(tests, NULL, NULL);
