@@ -127,9 +127,12 @@ static mdc_card_rc read_cardid(struct mdc_tok *tok, struct mdc_buf *id)
  * only. Another cardid than before drops the login and everything cached.
  * The state check that follows on this connection need not read cardid
  * again: a different card in the reader is a removal, which PC/SC reports,
- * and the only way the same card gets another cardid is a re-initialization,
- * which bumps every cardcf counter past any value this card had before, so
- * the cached state keyed by the old counters no longer matches.
+ * and the only way the same card gets another cardid is a re-initialization.
+ * mdcard's own (C_InitToken) bumps every cardcf counter, so the state keyed
+ * by the old counters no longer matches. Assumed, not proven: that no other
+ * tool re-initializes the card in the gap between the two calls and leaves
+ * the very counters of the old state (one cardid read would close the gap,
+ * at one APDU per search).
  */
 static mdc_card_rc check_identity(struct mdc_tok *tok)
 {
