@@ -90,12 +90,6 @@ static CK_RV open_card(struct mdc_tok *tok)
     return CKR_TOKEN_NOT_RECOGNIZED;
 }
 
-static bool missing(mdc_card_rc rc)
-{
-    return rc.status == MDC_CARD_ABSENT ||
-           (rc.status == MDC_CARD_SW && (rc.sw == 0x6A82 || rc.sw == 0x6A88));
-}
-
 /* The random generator verdict of a known card, from its disk record. */
 static void rng_from_disk(struct mdc_tok *tok)
 {
@@ -114,7 +108,7 @@ static mdc_card_rc read_cardid(struct mdc_tok *tok, struct mdc_buf *id)
 {
     mdc_card_rc rc = tok->edge->read_file(tok->card, NULL, "cardid", id);
 
-    if (missing(rc)) {
+    if (mdc_tok_rc_missing(rc)) {
         MDC_WARN(MDC_CAT_TOKEN, "initialized card without cardid (SW %04X)", rc.sw);
         rc.status = MDC_CARD_OK;
         mdc_buf_clear(id);
@@ -191,7 +185,7 @@ static mdc_card_rc validate(struct mdc_tok *tok, bool force, bool identity)
     if (identity && !force)
         return check_identity(tok);
     rc = tok->edge->read_file(tok->card, NULL, "cardcf", &cf);
-    if (missing(rc)) {
+    if (mdc_tok_rc_missing(rc)) {
         MDC_WARN(MDC_CAT_CACHE, "initialized card without cardcf: nothing is cached");
         rc.status = MDC_CARD_OK;
         mdc_buf_clear(&cf);

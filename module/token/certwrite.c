@@ -141,8 +141,7 @@ static CK_RV write_to_msroots(struct mdc_tok *tok, struct mdc_tok_wr *w,
 
     rc = tok->edge->read_file(tok->card, "mscp", "msroots", &file);
     exists = rc.status == MDC_CARD_OK;
-    if (!exists && !(rc.status == MDC_CARD_ABSENT ||
-                     (rc.status == MDC_CARD_SW && (rc.sw == 0x6A82 || rc.sw == 0x6A88)))) {
+    if (!exists && !mdc_tok_rc_missing(rc)) {
         rv = mdc_tok_rv(tok, rc, MDC_CARD_OP_READ);
         goto out;
     }

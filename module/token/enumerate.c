@@ -19,12 +19,6 @@
 #include <string.h>
 #include <strings.h>
 
-static bool missing(mdc_card_rc rc)
-{
-    return rc.status == MDC_CARD_ABSENT ||
-           (rc.status == MDC_CARD_SW && (rc.sw == 0x6A82 || rc.sw == 0x6A88));
-}
-
 static void store_pubkey(struct mdc_tok_pubkey *pk, struct mdc_card_pubkey *k)
 {
     mdc_buf_free(&pk->modulus);
@@ -68,7 +62,7 @@ static CK_RV read_certs(struct mdc_tok *tok, const mdc_cmapfile *cm, struct mdc_
                 MDC_DEBUG(MDC_CAT_TOKEN, "leftover certificate file '%.*s' ignored", (int)len,
                           name);
             }
-            if (missing(rc))
+            if (mdc_tok_rc_missing(rc))
                 rc.status = MDC_CARD_OK;
             if (rc.status != MDC_CARD_OK)
                 break;
@@ -85,14 +79,14 @@ static CK_RV read_certs(struct mdc_tok *tok, const mdc_cmapfile *cm, struct mdc_
             mdc_mdfs_certname_format(spec == MDC_CMAP_KEY_EXCHANGE ? MDC_CERT_KX : MDC_CERT_SIG,
                                      (unsigned)i, names[i]);
             rc = tok->edge->read_file(tok->card, "mscp", names[i], &certs[i]);
-            if (missing(rc) || rc.status == MDC_CARD_UNSUPPORTED) {
+            if (mdc_tok_rc_missing(rc) || rc.status == MDC_CARD_UNSUPPORTED) {
                 rc.status = MDC_CARD_OK;
                 mdc_buf_clear(&certs[i]);
             }
         }
         if (rc.status == MDC_CARD_OK) {
             rc = tok->edge->read_file(tok->card, "mscp", "msroots", msroots);
-            if (missing(rc) || rc.status == MDC_CARD_UNSUPPORTED) {
+            if (mdc_tok_rc_missing(rc) || rc.status == MDC_CARD_UNSUPPORTED) {
                 rc.status = MDC_CARD_OK;
                 mdc_buf_clear(msroots);
             }
@@ -292,7 +286,7 @@ static CK_RV read_card(struct mdc_tok *tok, struct mdc_disk_record *rec)
     bool ok = true, cmap_present = true;
 
     rc = tok->edge->read_file(tok->card, "mscp", "cmapfile", &cmap);
-    if (missing(rc)) {
+    if (mdc_tok_rc_missing(rc)) {
         rc.status = MDC_CARD_OK;
         mdc_buf_clear(&cmap);
         cmap_present = false;
@@ -354,7 +348,7 @@ static CK_RV read_card(struct mdc_tok *tok, struct mdc_disk_record *rec)
         mdc_buf_free(&k.modulus);
         mdc_buf_free(&k.exponent);
         tok->pubkeys[i].present = false;
-        if (rc.status == MDC_CARD_OK || missing(rc)) {
+        if (rc.status == MDC_CARD_OK || mdc_tok_rc_missing(rc)) {
             MDC_WARN(MDC_CAT_TOKEN, "container %zu has no key on the card; not shown", i);
             continue;
         }

@@ -183,6 +183,13 @@ void mdc_tok_wr_end(struct mdc_tok *tok, struct mdc_tok_wr *w);
 /* Card-side error of a write, logged with what was being done. */
 CK_RV mdc_tok_wr_fail(struct mdc_tok *tok, mdc_card_rc rc, const char *what);
 
+/* A card answer meaning "no such file or data object" (absent, 6A82, 6A88). */
+static inline bool mdc_tok_rc_missing(mdc_card_rc rc)
+{
+    return rc.status == MDC_CARD_ABSENT ||
+           (rc.status == MDC_CARD_SW && (rc.sw == 0x6A82 || rc.sw == 0x6A88));
+}
+
 /* The PIN cache knob (MDCARD_PIN_CACHE, default on), read once. */
 bool mdc_tok_config_pin_cache(void);
 /* On-disk cache of public card data (DESIGN.md 6): on unless configured off. */

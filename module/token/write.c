@@ -18,12 +18,6 @@
 #include <string.h>
 #include <strings.h>
 
-static bool missing(mdc_card_rc rc)
-{
-    return rc.status == MDC_CARD_ABSENT ||
-           (rc.status == MDC_CARD_SW && (rc.sw == 0x6A82 || rc.sw == 0x6A88));
-}
-
 CK_RV mdc_tok_wr_fail(struct mdc_tok *tok, mdc_card_rc rc, const char *what)
 {
     CK_RV rv = mdc_tok_rv(tok, rc, MDC_CARD_OP_WRITE);
@@ -142,7 +136,7 @@ CK_RV mdc_tok_wr_begin(struct mdc_tok *tok, struct mdc_tok_wr *w)
                                                                  : (mdc_card_rc){MDC_CARD_NOMEM, 0};
     else
         rc = tok->edge->read_file(tok->card, "mscp", "cmapfile", &w->cmap_raw);
-    if (missing(rc)) {
+    if (mdc_tok_rc_missing(rc)) {
         w->cmap_absent = true;
         mdc_buf_clear(&w->cmap_raw);
     } else if (rc.status != MDC_CARD_OK) {
@@ -158,7 +152,7 @@ CK_RV mdc_tok_wr_begin(struct mdc_tok *tok, struct mdc_tok_wr *w)
     }
     if (tok->edge->list_files != NULL) {
         rc = tok->edge->list_files(tok->card, "mscp", &w->files);
-        if (missing(rc) || rc.status == MDC_CARD_UNSUPPORTED) {
+        if (mdc_tok_rc_missing(rc) || rc.status == MDC_CARD_UNSUPPORTED) {
             mdc_buf_clear(&w->files);
             w->files_listed = rc.status != MDC_CARD_UNSUPPORTED;
         } else if (rc.status != MDC_CARD_OK) {
