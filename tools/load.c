@@ -11,9 +11,12 @@
 #include "tool.h"
 
 #include "mdfs/ids.h"
+#include "util/file.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: mdcard load FILE... [--json]\n"
@@ -27,43 +30,15 @@ enum role { ROLE_KEY, ROLE_CA };
 
 static bool read_all(const char *path, uint8_t **data, size_t *len)
 {
-    FILE *f = fopen(path, "rb");
-    uint8_t *buf = NULL;
-    size_t n = 0, cap = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+    int err;
 
-    if (f == NULL)
+    if (fd < 0)
         return false;
-    for (;;) {
-        size_t r;
-
-        if (n == cap) {
-            uint8_t *b;
-
-            if (cap >= TOOL_BUNDLE_MAX_FILE + 1)
-                break;
-            cap = cap == 0 ? 4096 : cap * 2;
-            b = realloc(buf, cap);
-            if (b == NULL) {
-                free(buf);
-                fclose(f);
-                return false;
-            }
-            buf = b;
-        }
-        r = fread(buf + n, 1, cap - n, f);
-        n += r;
-        if (r == 0)
-            break;
-    }
-    if (ferror(f)) {
-        free(buf);
-        fclose(f);
-        return false;
-    }
-    fclose(f);
-    *data = buf;
-    *len = n;
-    return true;
+    /* One byte over the limit, so the bundle splitter can refuse the file. */
+    err = mdc_util_read_fd(fd, TOOL_BUNDLE_MAX_FILE + 1, data, len);
+    close(fd);
+    return err == 0;
 }
 
 static bool on_card(struct tool_tok *s, const struct tool_cert *c)

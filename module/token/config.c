@@ -12,6 +12,7 @@
 #include "token/tok_int.h"
 
 #include "util/conf_parse.h"
+#include "util/file.h"
 #include "util/log.h"
 
 #include <errno.h>
@@ -40,8 +41,6 @@ static char *env_cache_dir;   /* MDCARD_CACHE_DIR, copied */
 static int read_conf(const char *path, uint8_t **data, size_t *len)
 {
     struct stat st;
-    uint8_t *buf;
-    size_t n = 0;
     int fd, err = 0;
 
     *data = NULL;
@@ -59,32 +58,9 @@ static int read_conf(const char *path, uint8_t **data, size_t *len)
         close(fd);
         return err;
     }
-    buf = malloc(MDC_CONF_MAX_FILE + 1);
-    if (buf == NULL) {
-        close(fd);
-        return ENOMEM;
-    }
-    while (n < MDC_CONF_MAX_FILE + 1) {
-        ssize_t r = read(fd, buf + n, MDC_CONF_MAX_FILE + 1 - n);
-
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            err = errno;
-            break;
-        }
-        if (r == 0)
-            break;
-        n += (size_t)r;
-    }
+    err = mdc_util_read_fd(fd, MDC_CONF_MAX_FILE + 1, data, len);
     close(fd);
-    if (err != 0) {
-        free(buf);
-        return err;
-    }
-    *data = buf;
-    *len = n;
-    return 0;
+    return err;
 }
 
 /* A boolean environment variable over the file, spelt as in the file

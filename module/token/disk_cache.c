@@ -12,6 +12,7 @@
  */
 #include "token/tok_int.h"
 
+#include "util/file.h"
 #include "util/hex.h"
 #include "util/log.h"
 
@@ -148,8 +149,6 @@ static void drop_record(int dfd, const char *why)
 static bool read_record(int dfd, uint8_t **out, size_t *out_len)
 {
     struct stat st;
-    uint8_t *buf;
-    size_t got = 0;
     int err;
     /* O_NONBLOCK: a FIFO planted here must not hang the host in open(). */
     int fd = openat(dfd, RECORD_NAME, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
@@ -177,31 +176,14 @@ static bool read_record(int dfd, uint8_t **out, size_t *out_len)
         drop_record(dfd, "is not a private regular file of a sane size");
         return false;
     }
-    buf = malloc((size_t)st.st_size);
-    if (buf == NULL) {
-        close(fd);
+    /* A file shorter than fstat said is returned as read: its digest fails. */
+    err = mdc_util_read_fd(fd, (size_t)st.st_size, out, out_len);
+    close(fd);
+    if (err != 0) {
+        MDC_DEBUG(MDC_CAT_CACHE, "disk cache: cannot read the record now: %s; card read",
+                  strerror(err));
         return false;
     }
-    while (got < (size_t)st.st_size) {
-        ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            err = errno;
-            close(fd);
-            free(buf);
-            MDC_DEBUG(MDC_CAT_CACHE, "disk cache: cannot read the record now: %s; card read",
-                      strerror(err));
-            return false;
-        }
-        if (n == 0)
-            break; /* shorter than fstat said: the digest check rejects it */
-        got += (size_t)n;
-    }
-    close(fd);
-    *out = buf;
-    *out_len = got;
     return true;
 }
 
